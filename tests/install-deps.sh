@@ -1,0 +1,38 @@
+#!/bin/sh
+# Installs, from Debian's packages (and npm for the interop test), what a README command
+# needs and is missing, saying what it installs. Usage: install-deps.sh demo|test|bench|fuzz
+# Safe to run repeatedly: it installs nothing when everything is present.
+set -eu
+purpose=${1:-test}
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+pkgs="meson ninja-build pkg-config g++ libcurl4-openssl-dev libcpp-httplib-dev"
+case "$purpose" in
+  demo) ;;
+  test) pkgs="$pkgs catch2 clang nodejs npm" ;;
+  bench) pkgs="$pkgs catch2 libssl-dev libisal-dev libpugixml-dev nodejs npm" ;;
+  fuzz) pkgs="$pkgs catch2 clang libclang-rt-14-dev" ;;
+  *) echo "install-deps.sh: unknown purpose '$purpose' (demo|test|bench|fuzz)" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "ossmp: installing Debian packages:$missing"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  # shellcheck disable=SC2086
+  $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+# The interop test drives the emulator with the official Node.js SDK (a pinned version).
+if [ "$purpose" = test ] || [ "$purpose" = bench ]; then
+  if [ -f "$root/tests/interop/package.json" ] && [ ! -d "$root/tests/interop/node_modules/ali-oss" ]; then
+    echo "ossmp: installing npm packages for the interop test (tests/interop/package-lock.json)"
+    (cd "$root/tests/interop" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+fi
