@@ -19,3 +19,29 @@
 #include <ossmp/crypto/md5.hpp>
 #include <ossmp/crypto/sha1.hpp>
 #include <ossmp/crypto/sha256.hpp>
+
+#include <ossmp/credentials.hpp>
+#include <ossmp/dialect.hpp>
+#include <ossmp/endpoint.hpp>
+#include <ossmp/validate.hpp>
+
+#include <ossmp/sign/signer.hpp>
+#include <ossmp/sign/v1.hpp>
+#include <ossmp/sign/v4.hpp>
+
+#include <ossmp/requests/abort.hpp>
+#include <ossmp/requests/common.hpp>
+#include <ossmp/requests/complete.hpp>
+#include <ossmp/requests/create_bucket.hpp>
+#include <ossmp/requests/delete_object.hpp>
+#include <ossmp/requests/get_object.hpp>
+#include <ossmp/requests/head_object.hpp>
+#include <ossmp/requests/initiate.hpp>
+#include <ossmp/requests/list_parts.hpp>
+#include <ossmp/requests/list_uploads.hpp>
+#include <ossmp/requests/put_object.hpp>
+#include <ossmp/requests/upload_part.hpp>
+#include <ossmp/requests/upload_part_copy.hpp>
+
+#include <ossmp/xml/complete_body.hpp>
+#include <ossmp/xml/escape.hpp>
