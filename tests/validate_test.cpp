@@ -64,9 +64,11 @@ TEST_CASE("credential errors name the field, never the value", "[validate]") {
     auto e = validate_credentials({"ak", "", ""});
     REQUIRE_FALSE(e);
     CHECK(e.error().code == errc::invalid_credentials);
-    auto s = validate_credentials({"ak", "super secret", ""});
+    auto s = validate_credentials({"ak", "super\tsecret", ""});
     REQUIRE_FALSE(s);
-    CHECK(s.error().what().find("super secret") == std::string::npos);
+    CHECK(s.error().what().find("super") == std::string::npos);
+    CHECK(validate_credentials({"ak", "sk", "attachment; /file/name==example.txt++"}));
+    CHECK_FALSE(validate_credentials({"a k", "sk", ""}));
     CHECK_FALSE(validate_credentials({"", "sk", ""}));
     CHECK_FALSE(validate_credentials({"ak", "sk", "tok\nen"}));
 }
