@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include <ossmp/crypto/detail/bytes.hpp>
+#include <ossmp/crypto/detail/sha1_kernels.hpp>
 #include <ossmp/version.hpp>
 
 namespace ossmp::inline v0 {
@@ -59,39 +60,7 @@ public:
 
 private:
     void compress(const unsigned char* p, std::size_t blocks) noexcept {
-        for (; blocks; --blocks, p += 64) {
-            std::uint32_t w[80];
-            for (int i = 0; i < 16; ++i) w[i] = detail::load_be32(p + 4 * i);
-            for (int i = 16; i < 80; ++i) w[i] = std::rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-            std::uint32_t a = s_[0], b = s_[1], c = s_[2], d = s_[3], e = s_[4];
-            for (int i = 0; i < 80; ++i) {
-                std::uint32_t f, k;
-                if (i < 20) {
-                    f = d ^ (b & (c ^ d));
-                    k = 0x5a827999u;
-                } else if (i < 40) {
-                    f = b ^ c ^ d;
-                    k = 0x6ed9eba1u;
-                } else if (i < 60) {
-                    f = (b & c) | (d & (b | c));
-                    k = 0x8f1bbcdcu;
-                } else {
-                    f = b ^ c ^ d;
-                    k = 0xca62c1d6u;
-                }
-                std::uint32_t t = std::rotl(a, 5) + f + e + k + w[i];
-                e = d;
-                d = c;
-                c = std::rotl(b, 30);
-                b = a;
-                a = t;
-            }
-            s_[0] += a;
-            s_[1] += b;
-            s_[2] += c;
-            s_[3] += d;
-            s_[4] += e;
-        }
+        detail::sha1_best_kernel()(s_, p, blocks);
     }
 
     std::uint32_t s_[5];
