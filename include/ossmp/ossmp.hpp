@@ -45,3 +45,14 @@
 
 #include <ossmp/xml/complete_body.hpp>
 #include <ossmp/xml/escape.hpp>
+#include <ossmp/xml/reader.hpp>
+
+#include <ossmp/responses/response_info.hpp>
+#include <ossmp/responses/service_error.hpp>
+#include <ossmp/responses/retry_advice.hpp>
+#include <ossmp/responses/initiate_result.hpp>
+#include <ossmp/responses/upload_part_result.hpp>
+#include <ossmp/responses/copy_part_result.hpp>
+#include <ossmp/responses/complete_result.hpp>
+#include <ossmp/responses/list_parts_result.hpp>
+#include <ossmp/responses/list_uploads_result.hpp>
