@@ -42,16 +42,26 @@ enum class encode_mode : std::uint8_t {
 /// Appends the percent-encoding of `in` to `out`.
 inline void percent_encode_to(std::string& out, std::string_view in,
                               encode_mode mode = encode_mode::component) {
+    // Copies runs of bytes that need no escape in one append: keys and values are mostly
+    // such runs, and per-byte push_back dominated signing profiles.
+    static constexpr auto keep = [] {
+        std::array<std::array<bool, 256>, 2> t{};
+        for (int c = 0; c < 256; ++c) t[0][c] = t[1][c] = detail::is_unreserved(static_cast<unsigned char>(c));
+        t[1]['/'] = true;
+        return t;
+    }();
+    const auto& table = keep[mode == encode_mode::path ? 1 : 0];
     out.reserve(out.size() + in.size());
-    for (char ch : in) {
-        auto c = static_cast<unsigned char>(ch);
-        if (detail::is_unreserved(c) || (c == '/' && mode == encode_mode::path)) {
-            out.push_back(ch);
-        } else {
-            out.push_back('%');
-            out.push_back(detail::upper_hex_digits[c >> 4]);
-            out.push_back(detail::upper_hex_digits[c & 15]);
-        }
+    std::size_t i = 0;
+    while (i < in.size()) {
+        std::size_t j = i;
+        while (j < in.size() && table[static_cast<unsigned char>(in[j])]) ++j;
+        out.append(in.data() + i, j - i);
+        if (j == in.size()) break;
+        auto c = static_cast<unsigned char>(in[j]);
+        const char esc[3] = {'%', detail::upper_hex_digits[c >> 4], detail::upper_hex_digits[c & 15]};
+        out.append(esc, 3);
+        i = j + 1;
     }
 }
 

@@ -6,7 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -48,6 +48,15 @@ inline constexpr const char* weekday_names[] = {"Sun", "Mon", "Tue", "Wed", "Thu
 inline constexpr const char* month_names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
+// Writes `value` as exactly `width` decimal digits at `p`; returns the end.
+inline char* put_digits(char* p, int value, int width) noexcept {
+    for (int i = width - 1; i >= 0; --i) {
+        p[i] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    }
+    return p + width;
+}
+
 inline result<time_point> from_civil(int y, int mo, int d, int h, int mi, int s, int ms,
                                      std::string_view what, std::string_view text) {
     using namespace std::chrono;
@@ -82,30 +91,61 @@ inline bool read_char(std::string_view s, std::size_t& pos, char c) noexcept {
 /// RFC 1123 date as HTTP and OSS V1 use it: "Wed, 28 Dec 2022 10:27:41 GMT".
 inline std::string format_http_date(time_point t) {
     auto c = detail::to_civil(t);
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT",
-                  detail::weekday_names[c.weekday], c.day, detail::month_names[c.month - 1],
-                  c.year, c.hour, c.minute, c.second);
-    return buf;
+    char buf[29];
+    char* p = buf;
+    std::memcpy(p, detail::weekday_names[c.weekday], 3);
+    p[3] = ',';
+    p[4] = ' ';
+    p = detail::put_digits(p + 5, c.day, 2);
+    *p++ = ' ';
+    std::memcpy(p, detail::month_names[c.month - 1], 3);
+    p[3] = ' ';
+    p = detail::put_digits(p + 4, c.year, 4);
+    *p++ = ' ';
+    p = detail::put_digits(p, c.hour, 2);
+    *p++ = ':';
+    p = detail::put_digits(p, c.minute, 2);
+    *p++ = ':';
+    p = detail::put_digits(p, c.second, 2);
+    std::memcpy(p, " GMT", 4);
+    return std::string(buf, sizeof buf);
 }
 
 /// ISO 8601 basic form used by OSS V4 (`x-oss-date`): "20231216T162057Z".
 inline std::string format_iso8601_basic(time_point t) {
     auto c = detail::to_civil(t);
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02dZ", c.year, c.month, c.day, c.hour,
-                  c.minute, c.second);
-    return buf;
+    char buf[16];
+    char* p = detail::put_digits(buf, c.year, 4);
+    p = detail::put_digits(p, c.month, 2);
+    p = detail::put_digits(p, c.day, 2);
+    *p++ = 'T';
+    p = detail::put_digits(p, c.hour, 2);
+    p = detail::put_digits(p, c.minute, 2);
+    p = detail::put_digits(p, c.second, 2);
+    *p = 'Z';
+    return std::string(buf, sizeof buf);
 }
 
 /// ISO 8601 extended form with milliseconds, as OSS writes XML dates:
 /// "2012-02-23T07:01:34.000Z".
 inline std::string format_iso8601(time_point t) {
     auto c = detail::to_civil(t);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year, c.month, c.day,
-                  c.hour, c.minute, c.second, c.millis);
-    return buf;
+    char buf[24];
+    char* p = detail::put_digits(buf, c.year, 4);
+    *p++ = '-';
+    p = detail::put_digits(p, c.month, 2);
+    *p++ = '-';
+    p = detail::put_digits(p, c.day, 2);
+    *p++ = 'T';
+    p = detail::put_digits(p, c.hour, 2);
+    *p++ = ':';
+    p = detail::put_digits(p, c.minute, 2);
+    *p++ = ':';
+    p = detail::put_digits(p, c.second, 2);
+    *p++ = '.';
+    p = detail::put_digits(p, c.millis, 3);
+    *p = 'Z';
+    return std::string(buf, sizeof buf);
 }
 
 /// Parses an RFC 1123 date ("Wed, 28 Dec 2022 10:27:41 GMT"). The weekday is checked for

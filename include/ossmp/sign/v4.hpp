@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -60,24 +61,38 @@ inline std::string v4_canonical_uri(std::string_view bucket, std::string_view ke
 }
 
 /// True for headers V4 always signs: the vendor prefix (x-oss-*), Content-Type, Content-MD5.
-inline bool v4_is_default_signed(std::string_view lower_name, const dialect& d = oss_dialect) noexcept {
-    return lower_name == "content-type" || lower_name == "content-md5" ||
-           lower_name.substr(0, d.header_prefix.size()) == d.header_prefix;
+/// Names compare without regard to case.
+inline bool v4_is_default_signed(std::string_view name, const dialect& d = oss_dialect) noexcept {
+    return detail::iequals(name, "content-type") || detail::iequals(name, "content-md5") ||
+           detail::istarts_with(name, d.header_prefix);
 }
 
 namespace detail {
-// The request's headers as (lower-case name, trimmed value), with Host taken from the
-// request's authority when the header list has none (transports add Host themselves).
-inline std::vector<std::pair<std::string, std::string>> v4_header_view(const http_request& req) {
-    std::vector<std::pair<std::string, std::string>> out;
-    out.reserve(req.headers.size() + 1);
-    bool has_host = false;
-    for (const auto& h : req.headers) {
-        out.emplace_back(lower(h.name), std::string(trim(h.value)));
-        has_host = has_host || out.back().first == "host";
+// A header as V4 signs it: the name as sent (lower-cased when written) and the trimmed
+// value, both views into the request. Host comes from the request's authority when the
+// header list has none (transports add Host themselves).
+struct v4_header_ref {
+    std::string_view name;
+    std::string_view value;
+};
+
+constexpr bool iless(std::string_view a, std::string_view b) noexcept {
+    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+        char x = to_lower(a[i]), y = to_lower(b[i]);
+        if (x != y) return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
     }
-    if (!has_host && !req.host.empty()) out.emplace_back("host", req.host);
-    return out;
+    return a.size() < b.size();
+}
+
+inline std::optional<std::string_view> v4_header_value(const http_request& req, std::string_view lower_name) {
+    std::optional<std::string_view> found;
+    for (const auto& h : req.headers)
+        if (iequals(h.name, lower_name)) {
+            found = trim(h.value);
+            break;
+        }
+    if (!found && lower_name == "host" && !req.host.empty()) found = std::string_view(req.host);
+    return found;
 }
 }  // namespace detail
 
@@ -87,14 +102,12 @@ inline std::vector<std::pair<std::string, std::string>> v4_header_view(const htt
 inline std::vector<std::string> v4_effective_additional_headers(const http_request& req,
                                                                 std::span<const std::string> requested,
                                                                 const dialect& d = oss_dialect) {
-    auto view = detail::v4_header_view(req);
     std::vector<std::string> out;
     for (const auto& r : requested) {
         auto name = detail::lower(r);
         if (v4_is_default_signed(name, d)) continue;
-        bool present = std::any_of(view.begin(), view.end(),
-                                   [&](auto& h) { return h.first == name && !h.second.empty(); });
-        if (present) out.push_back(std::move(name));
+        auto v = detail::v4_header_value(req, name);
+        if (v && !v->empty()) out.push_back(std::move(name));
     }
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -113,24 +126,31 @@ inline std::string v4_canonical_request(const http_request& req, std::span<const
     out += '\n';
     out += encode_query(req.query);
     out += '\n';
-    auto view = detail::v4_header_view(req);
-    std::vector<std::pair<std::string, std::string>> signed_headers;
-    for (auto& h : view) {
-        bool is_additional = std::find(additional.begin(), additional.end(), h.first) != additional.end();
-        if (v4_is_default_signed(h.first, d) || is_additional) signed_headers.push_back(std::move(h));
+    auto is_additional = [&](std::string_view name) {
+        for (const auto& a : additional)
+            if (detail::iequals(a, name)) return true;
+        return false;
+    };
+    std::vector<detail::v4_header_ref> signed_headers;
+    signed_headers.reserve(req.headers.size() + 1);
+    bool has_host = false;
+    for (const auto& h : req.headers) {
+        has_host = has_host || detail::iequals(h.name, "host");
+        if (v4_is_default_signed(h.name, d) || is_additional(h.name))
+            signed_headers.push_back({h.name, detail::trim(h.value)});
     }
+    if (!has_host && !req.host.empty() && is_additional("host")) signed_headers.push_back({"host", req.host});
     std::stable_sort(signed_headers.begin(), signed_headers.end(),
-                     [](auto& a, auto& b) { return a.first < b.first; });
+                     [](const auto& a, const auto& b) { return detail::iless(a.name, b.name); });
     for (std::size_t i = 0; i < signed_headers.size(); ++i) {
         // Repeated names join their values with ',' under one name, as on the wire.
-        if (i > 0 && signed_headers[i].first == signed_headers[i - 1].first) {
-            out.pop_back();
-            out += ',';
+        if (i > 0 && detail::iequals(signed_headers[i].name, signed_headers[i - 1].name)) {
+            out.back() = ',';
         } else {
-            out += signed_headers[i].first;
+            for (char c : signed_headers[i].name) out.push_back(detail::to_lower(c));
             out += ':';
         }
-        out += signed_headers[i].second;
+        out += signed_headers[i].value;
         out += '\n';
     }
     out += '\n';
@@ -190,6 +210,10 @@ inline v4_signing_key derive_v4_signing_key(std::string_view secret, std::string
 inline std::string v4_signature(const v4_signing_key& key, std::string_view string_to_sign) {
     return hex_encode(hmac_sha256(key.data(), key.size()).update(string_to_sign).final());
 }
+/// The same with an HMAC already keyed with the signing key (re-armed afterwards).
+inline std::string v4_signature(hmac_sha256& keyed, std::string_view string_to_sign) {
+    return hex_encode(keyed.update(string_to_sign).final());
+}
 
 /// Remembers the last derived signing key, so signing many requests on one day costs one
 /// HMAC instead of five. The key changes with the secret, the date, the region or the
@@ -201,6 +225,7 @@ public:
                               std::string_view product) {
         if (!valid_ || secret != secret_ || date != date_ || region != region_ || product != product_) {
             key_ = derive_v4_signing_key(secret, date, region, product);
+            mac_ = hmac_sha256(key_.data(), key_.size());
             secret_.assign(secret);
             date_.assign(date);
             region_.assign(region);
@@ -210,11 +235,19 @@ public:
         }
         return key_;
     }
+    /// An HMAC keyed with the signing key for these inputs; final() re-arms it, so the key's
+    /// pads are hashed once per key rather than once per signature.
+    hmac_sha256& keyed(std::string_view secret, std::string_view date, std::string_view region,
+                       std::string_view product) {
+        get(secret, date, region, product);
+        return *mac_;
+    }
     /// How many times a key was derived (a test hook that costs nothing).
     std::uint64_t derivations() const noexcept { return derivations_; }
 
 private:
     v4_signing_key key_{};
+    std::optional<hmac_sha256> mac_;
     std::string secret_;  // compared, never exposed; as sensitive as the credentials it mirrors
     std::string date_, region_, product_;
     bool valid_ = false;
@@ -274,7 +307,8 @@ inline result<v4_signing> sign_v4(http_request& req, const credentials& creds, t
         req.headers.set(d.security_token_header, creds.security_token);
     else
         req.headers.erase(d.security_token_header);
-    auto additional = v4_effective_additional_headers(req, opts.additional_headers, d);
+    std::vector<std::string> additional;
+    if (!opts.additional_headers.empty()) additional = v4_effective_additional_headers(req, opts.additional_headers, d);
     for (std::size_t i = 0; i < additional.size(); ++i) {
         if (i) s.additional_headers += ';';
         s.additional_headers += additional[i];
@@ -283,7 +317,7 @@ inline result<v4_signing> sign_v4(http_request& req, const credentials& creds, t
     s.canonical_request = v4_canonical_request(req, additional, v4_unsigned_payload, d);
     s.string_to_sign = v4_string_to_sign(s.x_oss_date, s.scope, s.canonical_request);
     if (cache)
-        s.signature = v4_signature(cache->get(creds.access_key_secret, date, region, opts.product), s.string_to_sign);
+        s.signature = v4_signature(cache->keyed(creds.access_key_secret, date, region, opts.product), s.string_to_sign);
     else
         s.signature = v4_signature(derive_v4_signing_key(creds.access_key_secret, date, region, opts.product),
                                    s.string_to_sign);
@@ -341,7 +375,7 @@ inline result<v4_presigned> presign_v4(const http_request& req, const credential
     p.canonical_request = v4_canonical_request(r, additional, v4_unsigned_payload, d);
     p.string_to_sign = v4_string_to_sign(p.x_oss_date, p.scope, p.canonical_request);
     if (cache)
-        p.signature = v4_signature(cache->get(creds.access_key_secret, date, region, opts.product), p.string_to_sign);
+        p.signature = v4_signature(cache->keyed(creds.access_key_secret, date, region, opts.product), p.string_to_sign);
     else
         p.signature = v4_signature(derive_v4_signing_key(creds.access_key_secret, date, region, opts.product),
                                    p.string_to_sign);
