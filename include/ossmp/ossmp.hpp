@@ -56,3 +56,25 @@
 #include <ossmp/responses/complete_result.hpp>
 #include <ossmp/responses/list_parts_result.hpp>
 #include <ossmp/responses/list_uploads_result.hpp>
+
+#include <ossmp/upload/actions.hpp>
+#include <ossmp/upload/checkpoint.hpp>
+#include <ossmp/upload/config.hpp>
+#include <ossmp/upload/machine.hpp>
+#include <ossmp/upload/plan.hpp>
+#include <ossmp/upload/retry_policy.hpp>
+#include <ossmp/upload/states.hpp>
+
+#include <ossmp/body_source.hpp>
+#include <ossmp/thread_pool_transport.hpp>
+#include <ossmp/transport.hpp>
+#include <ossmp/transport_error.hpp>
+
+// File and stream sources, atomic checkpoint files and the reference driver use POSIX I/O;
+// elsewhere, drive the machine with a loop of your own.
+#if __has_include(<unistd.h>)
+#include <ossmp/atomic_file.hpp>
+#include <ossmp/run.hpp>
+#include <ossmp/file_source.hpp>
+#include <ossmp/stream_source.hpp>
+#endif

@@ -1,0 +1,135 @@
+// ossmp: a body source over a file, read with pread so parts are read concurrently and in
+// any order without a shared file position, and so memory never grows with file or part
+// size. POSIX only.
+#pragma once
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string>
+#include <utility>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ossmp/crypto/crc64.hpp>
+#include <ossmp/crypto/hex.hpp>
+#include <ossmp/result.hpp>
+#include <ossmp/upload/checkpoint.hpp>
+#include <ossmp/version.hpp>
+
+namespace ossmp::inline v0 {
+
+/// A readable regular file. Move-only; closes the file when destroyed.
+class file_source {
+public:
+    /// Opens `path` for reading. Errors: errc::io_error naming the path and the reason
+    /// (missing, unreadable, a directory...).
+    static result<file_source> open(const std::string& path) {
+        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return io_failure("cannot open", path);
+        struct stat st {};
+        if (::fstat(fd, &st) != 0) {
+            auto e = io_failure("cannot stat", path);
+            ::close(fd);
+            return e;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            ::close(fd);
+            return make_error(errc::io_error, path + " is not a regular file");
+        }
+        file_source f;
+        f.fd_ = fd;
+        f.path_ = path;
+        f.size_ = static_cast<std::uint64_t>(st.st_size);
+        f.mtime_ns_ = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+        return f;
+    }
+
+    file_source(file_source&& o) noexcept
+        : fd_(std::exchange(o.fd_, -1)), path_(std::move(o.path_)), size_(o.size_), mtime_ns_(o.mtime_ns_) {}
+    file_source& operator=(file_source&& o) noexcept {
+        if (this != &o) {
+            close();
+            fd_ = std::exchange(o.fd_, -1);
+            path_ = std::move(o.path_);
+            size_ = o.size_;
+            mtime_ns_ = o.mtime_ns_;
+        }
+        return *this;
+    }
+    ~file_source() { close(); }
+
+    /// Reads up to out.size() bytes at `offset` (thread-safe: pread).
+    result<std::size_t> read_at(std::uint64_t offset, std::span<char> out) const {
+        for (;;) {
+            auto n = ::pread(fd_, out.data(), out.size(), static_cast<off_t>(offset));
+            if (n >= 0) return static_cast<std::size_t>(n);
+            if (errno != EINTR) return io_failure("cannot read", path_);
+        }
+    }
+
+    /// Size when opened, in bytes.
+    std::uint64_t size() const noexcept { return size_; }
+    /// The path it was opened with.
+    const std::string& path() const noexcept { return path_; }
+
+    /// Size, modification time and a content fingerprint: the hex CRC-64 of three 64 KiB
+    /// samples (start, middle, end) and the size. It reads at most 192 KiB, so a resume
+    /// stays cheap; with size and mtime it catches files that were replaced or rewritten.
+    result<source_identity> identity() const {
+        source_identity id;
+        id.size = size_;
+        id.mtime_ns = mtime_ns_;
+        constexpr std::uint64_t sample = 64 * 1024;
+        std::string buf(sample, '\0');
+        std::uint64_t crc = crc64_update(0, std::to_string(size_));
+        std::uint64_t starts[3] = {0, size_ > sample ? size_ / 2 - sample / 2 : 0,
+                                   size_ > sample ? size_ - sample : 0};
+        for (auto start : starts) {
+            std::uint64_t want = std::min(sample, size_ - std::min(start, size_));
+            std::uint64_t got = 0;
+            while (got < want) {
+                auto r = read_at(start + got, std::span<char>(buf.data(), want - got));
+                if (!r) return r.error();
+                if (*r == 0) return make_error(errc::source_changed, path_ + " shrank while being read");
+                crc = crc64_update(crc, buf.data(), *r);
+                got += *r;
+            }
+        }
+        std::uint8_t bytes[8];
+        for (int i = 0; i < 8; ++i) bytes[i] = static_cast<std::uint8_t>(crc >> (56 - 8 * i));
+        id.fingerprint = "crc64s:" + hex_encode(bytes, 8);
+        return id;
+    }
+
+    /// Tells the kernel the range will not be read again (posix_fadvise DONTNEED), so a
+    /// huge upload does not evict the rest of the page cache.
+    void release(body_range r) const noexcept {
+#ifdef POSIX_FADV_DONTNEED
+        ::posix_fadvise(fd_, static_cast<off_t>(r.offset), static_cast<off_t>(r.length), POSIX_FADV_DONTNEED);
+#else
+        (void)r;
+#endif
+    }
+
+private:
+    file_source() = default;
+    void close() noexcept {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+    static error io_failure(const char* what, const std::string& path) {
+        return make_error(errc::io_error, std::string(what) + " " + path + ": " + std::strerror(errno));
+    }
+
+    int fd_ = -1;
+    std::string path_;
+    std::uint64_t size_ = 0;
+    std::int64_t mtime_ns_ = 0;
+};
+
+}  // namespace ossmp::inline v0

@@ -1,0 +1,263 @@
+// ossmp::run with real threads and real time: a thread pool of blocking clients talking to
+// the fake OSS, file sources read with pread, a pipe read as a stream of unknown size,
+// checkpoint files written atomically, and cancellation from another thread.
+#include <catch2/catch.hpp>
+
+#include "fake_oss.hpp"
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+using namespace ossmp;
+using namespace ossmp_test;
+
+namespace {
+
+constexpr std::uint64_t kib = 1024;
+
+std::string bytes(std::size_t n, std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::string s(n, '\0');
+    for (auto& c : s) c = static_cast<char>(rng());
+    return s;
+}
+
+// A fake OSS shared by worker threads, with a wall clock.
+struct shared_oss {
+    virtual_clock clock;
+    fake_oss oss{clock};
+    std::mutex mutex;
+    std::atomic<int> active{0}, peak{0};
+    std::chrono::milliseconds latency{0};
+};
+
+// A blocking client: one exchange per call, like a simple HTTP library.
+struct blocking_client {
+    shared_oss* shared;
+    exchange_result perform(const http_request& req, body_reader& body) {
+        int now_active = ++shared->active;
+        int peak = shared->peak.load();
+        while (now_active > peak && !shared->peak.compare_exchange_weak(peak, now_active)) {
+        }
+        std::string data(static_cast<std::size_t>(body.size()), '\0');
+        std::size_t got = 0;
+        while (got < data.size()) {
+            auto r = body.read(std::span<char>(data.data() + got, data.size() - got));
+            if (!r) {
+                --shared->active;
+                return transport_error{errc::transport_other, r.error().what()};
+            }
+            if (*r == 0) break;
+            got += *r;
+        }
+        if (shared->latency.count()) std::this_thread::sleep_for(shared->latency);
+        http_response resp;
+        {
+            std::lock_guard lock(shared->mutex);
+            shared->clock.t = system_clock{}.now();
+            resp = shared->oss.handle(req, data);
+        }
+        --shared->active;
+        return resp;
+    }
+};
+
+upload_config config(std::optional<std::uint64_t> size) {
+    upload_config c;
+    c.ep = parse_endpoint("http://127.0.0.1:9000").value();
+    c.bucket = "bucket";
+    c.key = "run/test.bin";
+    c.signing = {signature_version::v1, {"ak", "sk", ""}, "", "oss", {}, {}};
+    c.source.size = size;
+    c.part_size = 100 * kib;
+    c.max_in_flight = 4;
+    return c;
+}
+
+struct temp_dir {
+    std::filesystem::path path;
+    temp_dir() {
+        char tmpl[] = "/tmp/ossmp-run-XXXXXX";
+        path = ::mkdtemp(tmpl);
+    }
+    ~temp_dir() { std::filesystem::remove_all(path); }
+};
+
+}  // namespace
+
+TEST_CASE("run uploads a file through a pool of blocking clients", "[run]") {
+    temp_dir dir;
+    auto data = bytes(1000 * kib + 123, 5);
+    auto path = (dir.path / "source.bin").string();
+    std::ofstream(path, std::ios::binary) << data;
+    auto src = file_source::open(path).value();
+    CHECK(src.size() == data.size());
+    auto id = src.identity().value();
+    CHECK(id.size == data.size());
+    CHECK(id.mtime_ns > 0);
+    CHECK(id.fingerprint.rfind("crc64s:", 0) == 0);
+
+    shared_oss shared;
+    shared.latency = std::chrono::milliseconds(5);
+    thread_pool_transport<blocking_client> pool(4, [&] { return blocking_client{&shared}; });
+    auto cfg = config(data.size());
+    cfg.source = id;
+    cfg.checkpoints = true;
+    auto m = upload_machine::create(cfg).value();
+    run_options opts;
+    opts.checkpoint_path = (dir.path / "upload.ossmp-checkpoint").string();
+    auto r = run(m, pool, src, opts);
+    INFO((r ? std::string("ok") : r.error().what()));
+    REQUIRE(r);
+    CHECK(r->part_count == 11);
+    CHECK(shared.oss.objects.at("bucket/run/test.bin").data == data);
+    CHECK(shared.peak.load() > 1);   // parts really went in parallel
+    CHECK(shared.peak.load() <= 4);  // and never more than max_in_flight
+    // The last checkpoint saved lists every part; it parses and holds no secret.
+    std::ifstream in(opts.checkpoint_path);
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    auto cp = parse_checkpoint(text);
+    REQUIRE(cp);
+    CHECK(cp->parts.size() == 11);
+    CHECK(text.find("sk") == std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(opts.checkpoint_path + ".tmp"));
+}
+
+TEST_CASE("run uploads a pipe of unknown size with bounded buffering", "[run]") {
+    auto data = bytes(730 * kib, 9);
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    std::thread writer([&] {
+        std::size_t done = 0;
+        while (done < data.size()) {
+            auto n = ::write(fds[1], data.data() + done, std::min<std::size_t>(7000, data.size() - done));
+            if (n <= 0) break;
+            done += static_cast<std::size_t>(n);
+        }
+        ::close(fds[1]);
+    });
+    auto src = stream_source::from_fd(fds[0]);
+    shared_oss shared;
+    thread_pool_transport<blocking_client> pool(3, [&] { return blocking_client{&shared}; });
+    auto cfg = config(std::nullopt);
+    cfg.max_in_flight = 3;
+    auto m = upload_machine::create(cfg).value();
+    auto r = run(m, pool, src);
+    writer.join();
+    ::close(fds[0]);
+    REQUIRE(r);
+    CHECK(r->size == data.size());
+    CHECK(r->part_count == 8);
+    CHECK(shared.oss.objects.at("bucket/run/test.bin").data == data);
+    CHECK(src.buffered_bytes() == 0);  // every buffer was released
+}
+
+TEST_CASE("run stops cleanly when cancelled from another thread", "[run]") {
+    auto data = bytes(2000 * kib, 11);
+    memory_source src(data);
+    shared_oss shared;
+    shared.latency = std::chrono::milliseconds(20);
+    thread_pool_transport<blocking_client> pool(2, [&] { return blocking_client{&shared}; });
+    auto cfg = config(data.size());
+    cfg.max_in_flight = 2;
+    auto m = upload_machine::create(cfg).value();
+    std::atomic<bool> stop{false};
+    std::thread canceller([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(60));
+        stop = true;
+    });
+    run_options opts;
+    opts.cancel = &stop;
+    auto r = run(m, pool, src, opts);
+    canceller.join();
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::cancelled);
+    CHECK(shared.oss.open_uploads() == 0);  // aborted: nothing left behind
+    CHECK(shared.oss.objects.empty());
+}
+
+TEST_CASE("run reports an unreadable source as a local error and aborts", "[run]") {
+    struct failing_source {
+        result<std::size_t> read_at(std::uint64_t offset, std::span<char> out) const {
+            if (offset >= 100 * kib) return make_error(errc::io_error, "disk on fire");
+            std::fill(out.begin(), out.end(), 'x');
+            return std::min<std::size_t>(out.size(), static_cast<std::size_t>(100 * kib - offset));
+        }
+    } src;
+    shared_oss shared;
+    thread_pool_transport<blocking_client> pool(1, [&] { return blocking_client{&shared}; });
+    auto cfg = config(300 * kib);
+    cfg.content_md5 = true;  // digests read the source in the driver
+    auto m = upload_machine::create(cfg).value();
+    auto r = run(m, pool, src);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::io_error);
+    CHECK(r.error().message.find("disk on fire") != std::string::npos);
+    CHECK(shared.oss.open_uploads() == 0);
+}
+
+TEST_CASE("body_reader reads a range, checksums it and rewinds", "[run][body]") {
+    std::string data = "0123456789abcdef";
+    memory_source src(data);
+    body_reader r(src, body_range{4, 8});
+    CHECK(r.size() == 8);
+    char buf[3];
+    std::string got;
+    for (;;) {
+        auto n = r.read(std::span<char>(buf, 3));
+        REQUIRE(n);
+        if (*n == 0) break;
+        got.append(buf, *n);
+    }
+    CHECK(got == "456789ab");
+    CHECK(r.complete());
+    CHECK(r.crc64() == crc64_of("456789ab"));
+    r.rewind();
+    CHECK(r.crc64() == 0);
+    CHECK(r.remaining() == 8);
+    body_reader beyond(src, body_range{10, 20});
+    char big[32];
+    auto first = beyond.read(std::span<char>(big, 32));
+    REQUIRE(first);
+    CHECK(*first == 6);
+    auto second = beyond.read(std::span<char>(big, 32));
+    REQUIRE_FALSE(second);
+    CHECK(second.error().code == errc::source_short_read);
+    body_reader mem(std::string_view("xml"));
+    auto n = mem.read(std::span<char>(big, 32));
+    CHECK(*n == 3);
+    CHECK(mem.crc64() == crc64_of("xml"));
+}
+
+TEST_CASE("file_source errors name the path; identity tracks content", "[run][file]") {
+    auto missing = file_source::open("/nonexistent/ossmp/file");
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().code == errc::io_error);
+    CHECK(missing.error().message.find("/nonexistent/ossmp/file") != std::string::npos);
+    CHECK_FALSE(file_source::open("/tmp"));
+    temp_dir dir;
+    auto path = (dir.path / "f").string();
+    std::ofstream(path) << std::string(300 * 1024, 'a');
+    auto a = file_source::open(path).value().identity().value();
+    {
+        std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(150 * 1024);
+        f.put('b');
+    }
+    auto b = file_source::open(path).value().identity().value();
+    CHECK(a.fingerprint != b.fingerprint);
+    CHECK(write_file_atomically((dir.path / "cp").string(), "hello"));
+    std::ifstream in(dir.path / "cp");
+    std::string s;
+    in >> s;
+    CHECK(s == "hello");
+    CHECK_FALSE(write_file_atomically("/nonexistent/dir/cp", "x"));
+}
