@@ -15,9 +15,21 @@ case "$purpose" in
   *) echo "install-deps.sh: unknown purpose '$purpose' (demo|test|bench|fuzz)" >&2; exit 2 ;;
 esac
 
+# A package counts as present when dpkg has it or, for tools that also come from elsewhere,
+# when the command is on PATH: machines with NodeSource's nodejs (which bundles npm) must not
+# be asked to install Debian's npm, whose dependencies conflict with it.
+present() {
+  case "$1" in
+    nodejs) command -v node >/dev/null 2>&1 && return 0 ;;
+    npm) command -v npm >/dev/null 2>&1 && return 0 ;;
+    meson) command -v meson >/dev/null 2>&1 && return 0 ;;
+    ninja-build) command -v ninja >/dev/null 2>&1 && return 0 ;;
+  esac
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
 missing=""
 for p in $pkgs; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+  present "$p" || missing="$missing $p"
 done
 if [ -n "$missing" ]; then
   echo "ossmp: installing Debian packages:$missing"
