@@ -609,3 +609,28 @@ TEST_CASE("a callback is answered 203 CallbackFailed after completing; no outbou
     CHECK(code_of(r) == "CallbackFailed");
     CHECK(get(f, sv::v4, "bucket", "cb.bin").body == "cb");
 }
+
+TEST_CASE("fast_etag (benchmark mode): CRC-derived ETags, Content-MD5 still checked", "[emulator][ops]") {
+    auto cfg = emu_test::default_config();
+    cfg.fast_etag = true;
+    fixture f(cfg);
+    auto id = initiate(f, sv::v4, "bucket", "fast.bin");
+    std::string a(150 * 1024, 'a'), b = "tail";
+    auto pa = put_part(f, sv::v4, "bucket", "fast.bin", id, 1, a);
+    auto pb = put_part(f, sv::v4, "bucket", "fast.bin", id, 2, b);
+    CHECK(pa.etag != md5_etag(a));  // not OSS's MD5 ETag: that is the point of the mode
+    CHECK(pa.etag.size() == 34);
+    CHECK(pa.crc64 == crc64_of(a));
+    upload_part_options o;
+    o.content_md5 = base64_encode(md5::hash("other"));
+    auto bad = f.run(make_upload_part_request(f.ep, "bucket", "fast.bin", id, 3, {0, 4}, o).value(), sv::v4, "data");
+    CHECK(code_of(bad) == "InvalidDigest");
+    o.content_md5 = base64_encode(md5::hash("data"));
+    auto good = f.run(make_upload_part_request(f.ep, "bucket", "fast.bin", id, 3, {0, 4}, o).value(), sv::v4, "data");
+    CHECK(good.status == 200);
+    cp parts = {{1, pa.etag}, {2, pb.etag}};
+    auto done = parse_complete_result(f.run(make_complete_request(f.ep, "bucket", "fast.bin", id, parts).value(), sv::v4));
+    REQUIRE(done.has_value());
+    CHECK(done->crc64 == crc64_combine(crc64_of(a), crc64_of(b), b.size()));
+    CHECK(get(f, sv::v4, "bucket", "fast.bin").body == a + b);
+}

@@ -29,17 +29,21 @@ public:
     /// Reads sequentially with `read` (returns bytes read, 0 at the end, or an error).
     explicit stream_source(std::function<result<std::size_t>(std::span<char>)> read) : read_(std::move(read)) {}
 
-    /// Reads from a file descriptor (not owned), e.g. 0 for standard input.
-    static stream_source from_fd(int fd) {
-        return stream_source([fd](std::span<char> out) -> result<std::size_t> {
+    /// A sequential reader over a file descriptor (not owned), e.g. 0 for standard input.
+    static std::function<result<std::size_t>(std::span<char>)> fd_reader(int fd) {
+        return [fd](std::span<char> out) -> result<std::size_t> {
             for (;;) {
                 auto n = ::read(fd, out.data(), out.size());
                 if (n >= 0) return static_cast<std::size_t>(n);
                 if (errno != EINTR)
                     return make_error(errc::io_error, std::string("cannot read the input stream: ") + std::strerror(errno));
             }
-        });
+        };
     }
+    /// A source reading from a file descriptor (not owned), e.g. 0 for standard input.
+    /// (stream_source holds a mutex, so it is neither copied nor moved: construct it in
+    /// place, e.g. `std::optional<stream_source> s; s.emplace(stream_source::fd_reader(0));`.)
+    static stream_source from_fd(int fd) { return stream_source(fd_reader(fd)); }
 
     /// Reads up to `max_length` bytes (the stream's bytes from `offset`) into the buffer of
     /// part `part_number`; returns how many (fewer at the end of the stream).

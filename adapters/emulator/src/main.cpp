@@ -23,6 +23,7 @@ constexpr const char* usage_text =
     "  --region R               V4 region (default cn-hangzhou)\n"
     "  --virtual-host-domain D  accept bucket.D as virtual-hosted host (repeatable; default localhost)\n"
     "  --threads N              worker threads (default 32)\n"
+    "  --fast-etag              benchmark mode: ETags from CRC-64, not MD5 (not OSS-exact)\n"
     "  --log                    print one line per request to standard error\n"
     "fault injection (off by default; also settable at run time: PUT /_emulator/faults?...):\n"
     "  --fault-seed N           seed of the deterministic fault choice\n"
@@ -88,6 +89,8 @@ int main(int argc, char** argv) {
             if (!custom_domains) cfg.virtual_host_domains.clear();
             custom_domains = true;
             cfg.virtual_host_domains.push_back(value());
+        } else if (a == "--fast-etag") {
+            cfg.fast_etag = true;
         } else if (a == "--threads") {
             cfg.threads = static_cast<std::size_t>(number(4096));
         } else if (a == "--log") {
