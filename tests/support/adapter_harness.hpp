@@ -32,6 +32,8 @@
 #include <ossmp/emulator/server.hpp>
 #include <ossmp/ossmp.hpp>
 
+#include "emulator_test_support.hpp"
+
 namespace adapter_test {
 
 using namespace ossmp;
@@ -45,18 +47,8 @@ inline const bool sigpipe_ignored = [] {
 
 inline time_point now() { return system_clock{}.now(); }
 
-// Deterministic bytes (xorshift), different for each seed.
-inline std::string pattern(std::size_t n, std::uint32_t seed = 1) {
-    std::string s(n, '\0');
-    std::uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
-    for (std::size_t i = 0; i < n; i += 8) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        std::memcpy(s.data() + i, &x, std::min<std::size_t>(8, n - i));
-    }
-    return s;
-}
+// Deterministic bytes, different for each seed (the emulator tests' generator).
+inline std::string pattern(std::size_t n, std::uint32_t seed = 1) { return emu_test::pattern_bytes(n, seed); }
 
 inline std::string crc_text(std::string_view s) { return std::to_string(crc64_of(s)); }
 
