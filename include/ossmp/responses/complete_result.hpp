@@ -80,12 +80,8 @@ inline result<complete_result> parse_complete_result(const http_response& resp,
             doc.url_decode("Location", r.location);
     }
     if (doc.failed()) return doc.take_error();
-    auto info = read_response_info(resp, d);
-    if (!info) {
-        ossmp::error e = std::move(info).error();
-        e.op = op;
-        return e;
-    }
+    auto info = detail::read_response_info_for(resp, d, op);
+    if (!info) return std::move(info).error();
     if (r.etag.empty()) r.etag = info->etag;
     if (r.etag.empty() && callback == complete_callback::none) {
         doc.fail(errc::missing_field, "no <ETag> in the body and no ETag header");

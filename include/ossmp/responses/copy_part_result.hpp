@@ -56,13 +56,8 @@ inline result<copy_part_result> parse_copy_part_result(const http_response& resp
         r.etag.empty())
         doc.fail(errc::missing_field, "<ETag> is empty");
     if (doc.failed()) return doc.take_error();
-    auto info = read_response_info(resp, d);
-    if (!info) {
-        ossmp::error e = std::move(info).error();
-        e.op = op;
-        e.part_number = part_number;
-        return e;
-    }
+    auto info = detail::read_response_info_for(resp, d, op, part_number);
+    if (!info) return std::move(info).error();
     if (!d.copy_source_version_id_header.empty())
         r.source_version_id = resp.headers.get_or(d.copy_source_version_id_header);
     r.info = std::move(*info);

@@ -60,12 +60,8 @@ inline result<initiate_result> parse_initiate_result(const http_response& resp,
         else if (url) doc.url_decode("Key", r.key);
     }
     if (doc.failed()) return doc.take_error();
-    auto info = read_response_info(resp, d);
-    if (!info) {
-        ossmp::error e = std::move(info).error();
-        e.op = op;
-        return e;
-    }
+    auto info = detail::read_response_info_for(resp, d, op);
+    if (!info) return std::move(info).error();
     r.info = std::move(*info);
     return r;
 }

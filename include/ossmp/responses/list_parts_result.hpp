@@ -143,12 +143,8 @@ inline result<list_parts_result> parse_list_parts_result(const http_response& re
         (!r.is_truncated || doc.require(seen, next_marker, "NextPartNumberMarker")) && url)
         doc.url_decode("Key", r.key);
     if (doc.failed()) return doc.take_error();
-    auto info = read_response_info(resp, d);
-    if (!info) {
-        ossmp::error e = std::move(info).error();
-        e.op = op;
-        return e;
-    }
+    auto info = detail::read_response_info_for(resp, d, op);
+    if (!info) return std::move(info).error();
     r.info = std::move(*info);
     return r;
 }

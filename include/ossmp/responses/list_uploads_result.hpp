@@ -147,12 +147,8 @@ inline result<list_uploads_result> parse_list_uploads_result(const http_response
             ok = doc.url_decode("CommonPrefixes/Prefix", r.common_prefixes[i]);
     }
     if (doc.failed()) return doc.take_error();
-    auto info = read_response_info(resp, d);
-    if (!info) {
-        ossmp::error e = std::move(info).error();
-        e.op = op;
-        return e;
-    }
+    auto info = detail::read_response_info_for(resp, d, op);
+    if (!info) return std::move(info).error();
     r.info = std::move(*info);
     return r;
 }

@@ -70,4 +70,20 @@ inline result<response_info> read_response_info(const http_response& resp, const
     return info;
 }
 
+namespace detail {
+// read_response_info for a parser of `op`: its errors also name the operation and part,
+// like every other error that parser returns.
+inline result<response_info> read_response_info_for(const http_response& resp, const dialect& d, operation op,
+                                                    std::uint32_t part_number = 0) {
+    auto info = read_response_info(resp, d);
+    if (!info) {
+        ossmp::error e = std::move(info).error();
+        e.op = op;
+        e.part_number = part_number;
+        return e;
+    }
+    return info;
+}
+}  // namespace detail
+
 }  // namespace ossmp::inline v0

@@ -36,13 +36,8 @@ inline result<upload_part_result> parse_upload_part_result(const http_response& 
                                                            const dialect& d = oss_dialect) {
     constexpr operation op = operation::upload_part;
     if (auto e = parse_service_error(resp, op, part_number, d)) return std::move(*e);
-    auto info = read_response_info(resp, d);
-    if (!info) {
-        ossmp::error e = std::move(info).error();
-        e.op = op;
-        e.part_number = part_number;
-        return e;
-    }
+    auto info = detail::read_response_info_for(resp, d, op, part_number);
+    if (!info) return std::move(info).error();
     if (info->etag.empty()) {
         ossmp::error e = make_error(errc::missing_field, "UploadPart response has no ETag header", op,
                                     part_number);
