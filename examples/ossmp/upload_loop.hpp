@@ -11,7 +11,6 @@
 #include <csignal>
 #include <cstdio>
 #include <functional>
-#include <map>
 #include <string>
 
 #include <unistd.h>
@@ -119,67 +118,33 @@ private:
     std::thread thread_;
 };
 
-// Like ossmp::run, with progress and Ctrl-C. Waits are capped at 200 ms so the progress
+// ossmp::run with a progress line, Ctrl-C (or `cancel_when`) as a clean pause, and
+// checkpoints written on a background thread. Waits are capped at 200 ms so the progress
 // line and the interrupt flag stay live while a slow part is in flight.
 template <class T, class S>
 ossmp::result<ossmp::upload_outcome> drive(ossmp::upload_machine& m, T& net, S& source, const std::string& cp_path,
                                            progress_printer& progress,
                                            const std::function<bool(const ossmp::progress&)>& cancel_when = {}) {
-    using namespace ossmp;
-    struct exchange {
-        http_request request;
-        body_reader body;
-    };
-    std::map<request_id, exchange> live;
-    system_clock clock;
     checkpoint_writer checkpoints(cp_path);
-    auto deliver = [&](std::optional<completion> c) {
-        if (!c) return;
-        auto it = live.find(c->id);
-        auto crc = it == live.end() ? 0 : it->second.body.crc64();
-        if (auto* r = std::get_if<http_response>(&c->outcome)) (void)m.on_response(c->id, *r, clock.now(), crc);
-        else (void)m.on_transport_error(c->id, std::get<transport_error>(c->outcome), clock.now());
-        if (it != live.end()) live.erase(it);
+    ossmp::run_options opts;
+    opts.cancel = &interrupted;
+    opts.max_wait = ossmp::duration(200);
+    opts.on_step = [&](const ossmp::progress& p) {
+        // A background write that failed fails the upload, as a failed write in run() does.
+        if (auto e = checkpoints.take_error()) (void)m.on_local_error(*e, ossmp::system_clock{}.now());
+        progress.update(p);
+        return cancel_when && cancel_when(p);
     };
-    auto soon = [&](time_point limit) { return std::min(limit, clock.now() + duration(200)); };
-    for (;;) {
-        if (interrupted.load() || (cancel_when && cancel_when(m.stats()))) m.cancel();
-        if (auto e = checkpoints.take_error()) (void)m.on_local_error(*e, clock.now());
-        progress.update(m.stats());
-        auto a = m.next(clock.now());
-        if (auto* s = std::get_if<send_request>(&a)) {
-            auto& x = live.emplace(s->id, exchange{std::move(s->request), {}}).first->second;
-            x.body = body_reader::for_request(x.request, source);
-            net.start(s->id, x.request, x.body);
-        } else if (auto* w = std::get_if<wait_until>(&a)) {
-            if (live.empty()) clock.sleep_until(soon(w->deadline));
-            else deliver(net.wait(soon(w->deadline)));
-        } else if (std::holds_alternative<await_io>(a)) {
-            deliver(net.wait(soon(time_point::max())));
-        } else if (auto* rs = std::get_if<read_source>(&a)) {
-            if constexpr (requires { source.fill(rs->part_number, rs->offset, rs->max_length); }) {
-                auto got = source.fill(rs->part_number, rs->offset, rs->max_length);
-                if (got) (void)m.on_source_read(rs->part_number, *got, clock.now());
-                else (void)m.on_local_error(got.error(), clock.now());
-            }
-        } else if (auto* d = std::get_if<digest_part>(&a)) {
-            auto dg = digest_range(source, d->range, d->md5);
-            if (dg) (void)m.on_part_digest(d->part_number, dg->first, dg->second, clock.now());
-            else (void)m.on_local_error(dg.error(), clock.now());
-        } else if (auto* rel = std::get_if<release_body>(&a)) {
-            if constexpr (requires { source.release(rel->range); }) source.release(rel->range);
-        } else if (auto* cp = std::get_if<save_checkpoint>(&a)) {
-            checkpoints.save(std::move(cp->text));
-        } else if (auto* f = std::get_if<finished>(&a)) {
-            progress.update(m.stats(), true);
-            checkpoints.flush();  // the caller deletes the checkpoint next
-            return f->outcome;
-        } else if (auto* x = std::get_if<failed>(&a)) {
-            progress.update(m.stats(), true);
-            checkpoints.flush();  // a paused upload resumes from the latest checkpoint
-            return x->err;
-        }
-    }
+    opts.save_checkpoint = [&](std::string text) -> ossmp::result<void> {
+        checkpoints.save(std::move(text));
+        return ossmp::ok();
+    };
+    auto r = ossmp::run(m, net, source, opts);
+    progress.update(m.stats(), true);
+    // On success the caller deletes the checkpoint next; a paused upload resumes from the
+    // latest one. Either way every save must be on disk first.
+    checkpoints.flush();
+    return r;
 }
 
 /// Ctrl-C and SIGTERM set `interrupted` (a second one exits at once); SIGPIPE is ignored

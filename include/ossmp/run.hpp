@@ -7,7 +7,9 @@
 #include <atomic>
 #include <chrono>
 #include <concepts>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -45,6 +47,17 @@ struct run_options {
     std::string checkpoint_path;
     /// When set and true, the machine is cancelled (checked before every step).
     const std::atomic<bool>* cancel = nullptr;
+    /// Called on the driving thread before every step with the machine's progress (for a
+    /// progress display, say); returning true cancels the upload, as `cancel` does. Keep it
+    /// short: the upload waits for it.
+    std::function<bool(const progress&)> on_step;
+    /// When set, no single wait (for the transport or a retry delay) lasts longer, so
+    /// on_step and `cancel` are looked at this often even while a slow part is in flight.
+    std::optional<duration> max_wait;
+    /// When set, save_checkpoint actions hand their text here instead of writing
+    /// checkpoint_path (to write it on another thread, say); an error fails the upload as a
+    /// failed write does.
+    std::function<result<void>(std::string text)> save_checkpoint;
 };
 
 /// Reads `range` of `source` in 1 MiB chunks and returns its CRC-64 and, if asked, base64 MD5.
@@ -94,8 +107,12 @@ result<upload_outcome> run(upload_machine& m, T& transport, S& source, const run
         if (!r && (r.error().code == errc::duplicate_response || r.error().code == errc::unknown_request)) return ok();
         return r;
     };
+    auto capped = [&](time_point deadline) {
+        return opts.max_wait ? std::min(deadline, clock.now() + *opts.max_wait) : deadline;
+    };
     for (;;) {
         if (opts.cancel && opts.cancel->load()) m.cancel();
+        if (opts.on_step && opts.on_step(m.stats())) m.cancel();
         auto a = m.next(clock.now());
         result<void> r = ok();
         if (auto* s = std::get_if<send_request>(&a)) {
@@ -103,10 +120,10 @@ result<upload_outcome> run(upload_machine& m, T& transport, S& source, const run
             x.body = body_reader::for_request(x.request, source);
             transport.start(s->id, x.request, x.body);
         } else if (auto* w = std::get_if<wait_until>(&a)) {
-            if (bodies.empty()) clock.sleep_until(w->deadline);
-            else r = deliver(transport.wait(w->deadline));
+            if (bodies.empty()) clock.sleep_until(capped(w->deadline));
+            else r = deliver(transport.wait(capped(w->deadline)));
         } else if (std::holds_alternative<await_io>(a)) {
-            r = deliver(transport.wait(time_point::max()));
+            r = deliver(transport.wait(capped(time_point::max())));
         } else if (auto* rs = std::get_if<read_source>(&a)) {
             if constexpr (requires { source.fill(rs->part_number, rs->offset, rs->max_length); }) {
                 auto got = source.fill(rs->part_number, rs->offset, rs->max_length);
@@ -123,9 +140,10 @@ result<upload_outcome> run(upload_machine& m, T& transport, S& source, const run
         } else if (auto* rel = std::get_if<release_body>(&a)) {
             if constexpr (requires { source.release(rel->range); }) source.release(rel->range);
         } else if (auto* cp = std::get_if<save_checkpoint>(&a)) {
-            if (!opts.checkpoint_path.empty())
-                if (auto w = write_file_atomically(opts.checkpoint_path, cp->text); !w)
-                    r = m.on_local_error(w.error(), clock.now());
+            auto w = opts.save_checkpoint            ? opts.save_checkpoint(std::move(cp->text))
+                     : !opts.checkpoint_path.empty() ? write_file_atomically(opts.checkpoint_path, cp->text)
+                                                     : ok();
+            if (!w) r = m.on_local_error(w.error(), clock.now());
         } else if (auto* f = std::get_if<finished>(&a)) {
             return f->outcome;
         } else if (auto* x = std::get_if<failed>(&a)) {
