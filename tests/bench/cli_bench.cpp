@@ -37,8 +37,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char** environ;
-
 namespace {
 
 using namespace ossmp;
@@ -50,9 +48,8 @@ struct measured {
 };
 
 measured run_child(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_env) {
-    std::vector<std::string> env_strings;
-    for (char** e = environ; *e; ++e) env_strings.push_back(*e);
-    for (auto& [k, v] : extra_env) env_strings.push_back(k + "=" + v);
+    // Replaced, not appended: a caller's own OSS_ENDPOINT must not win over the emulator's.
+    auto env_strings = ossmp_test::environment_with(extra_env);
     std::vector<char*> envp, args;
     for (auto& s : env_strings) envp.push_back(s.data());
     envp.push_back(nullptr);
@@ -193,6 +190,7 @@ int main(int argc, char** argv) {
     };
     std::map<std::string, std::string> env = {{"OSS_ENDPOINT", url}, {"OSS_REGION", "cn-hangzhou"},
                                               {"OSS_ACCESS_KEY_ID", ak}, {"OSS_ACCESS_KEY_SECRET", sk},
+                                              {"OSS_SESSION_TOKEN", ""},  // removed: no STS here
                                               {"BENCH_AK", ak},          {"BENCH_SK", sk},
                                               {"EMU_URL", url},          {"EMU_BUCKET", "bench"},
                                               {"EMU_REGION", "cn-hangzhou"}, {"EMU_AK", ak},

@@ -28,6 +28,25 @@ struct process_result {
     std::string out, err;
 };
 
+/// This process's environment with `overrides` applied, as NAME=VALUE strings for exec:
+/// an override replaces the variable (exec'd programs see the first of duplicates, so
+/// appending would not), and an empty override removes it.
+inline std::vector<std::string> environment_with(const std::map<std::string, std::string>& overrides) {
+    std::map<std::string, std::string> env;
+    for (char** e = environ; *e; ++e) {
+        std::string kv = *e;
+        auto eq = kv.find('=');
+        if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    for (auto& [k, v] : overrides) {
+        if (v.empty()) env.erase(k);
+        else env[k] = v;
+    }
+    std::vector<std::string> out;
+    for (auto& [k, v] : env) out.push_back(k + "=" + v);
+    return out;
+}
+
 /// A child process with its stdout/stderr piped to us.
 class child {
 public:
@@ -41,18 +60,7 @@ public:
         posix_spawn_file_actions_adddup2(&fa, out[1], 1);
         posix_spawn_file_actions_adddup2(&fa, err[1], 2);
         for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) posix_spawn_file_actions_addclose(&fa, fd);
-        std::map<std::string, std::string> env;
-        for (char** e = environ; *e; ++e) {
-            std::string kv = *e;
-            auto eq = kv.find('=');
-            if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
-        }
-        for (auto& [k, v] : env_overrides) {
-            if (v.empty()) env.erase(k);  // an empty override removes the variable
-            else env[k] = v;
-        }
-        std::vector<std::string> env_strings;
-        for (auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+        auto env_strings = environment_with(env_overrides);
         std::vector<char*> envp, args;
         for (auto& s : env_strings) envp.push_back(s.data());
         envp.push_back(nullptr);
