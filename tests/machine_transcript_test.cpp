@@ -235,11 +235,14 @@ TEST_CASE("transcript: cancel drains, then aborts (or keeps) the upload", "[mach
             auto f = h.expect<failed>();
             CHECK(f.err.code == errc::cancelled);
             CHECK(f.err.message.find("aborted") != std::string::npos);
+            CHECK(f.err.kept_upload_id.empty());
             CHECK(h.oss.open_uploads() == 0);
         } else {
             auto f = h.expect<failed>();
             CHECK(f.err.code == errc::cancelled);
             CHECK(f.err.message.find("kept for resume") != std::string::npos);
+            CHECK(f.err.kept_upload_id == h.m.upload_id());
+            CHECK_FALSE(f.err.kept_upload_id.empty());
             CHECK(h.oss.open_uploads() == 1);
             // The confirmed parts are in the checkpoint for the resume.
             CHECK(h.m.current_checkpoint().parts.size() == 2);

@@ -141,6 +141,10 @@ struct error {
     std::string ec;                        ///< OSS EC, e.g. "0042-00000213"
     /// Further <Error> children (ServerTime, ArgumentName, StringToSign, ...), in order.
     std::vector<std::pair<std::string, std::string>> details;
+    /// Set by the upload machine when it stopped without completing and left the upload in
+    /// place for a resume (end_policy::keep, or a pause): the upload id to resume (with the
+    /// checkpoint, or upload_machine::resume_upload). Empty when nothing was kept.
+    std::string kept_upload_id;
 
     /// True when this is not errc::ok.
     explicit operator bool() const noexcept { return code != errc::ok; }

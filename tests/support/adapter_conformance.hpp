@@ -252,9 +252,11 @@ void connection_refused() {
 // transport reports the body_reader's error code, which the machine does not retry.
 template <class Kind>
 void source_failure_is_fatal() {
-    test_emulator e;
     std::string data = pattern(4u << 20, 13);
     for (auto code : {errc::io_error, errc::ok}) {
+        // A fresh emulator each round: the aborted first round's part 3 may still be counted
+        // by the server after the client gave up on it, which would blur the second count.
+        test_emulator e;
         errc expect = code == errc::ok ? errc::source_short_read : code;
         INFO(Kind::name << ": source failing with " << to_string(expect));
         failing_source src{data, (2u << 20) + 12345, code};
@@ -274,7 +276,6 @@ void source_failure_is_fatal() {
         for (const auto& [id, parts] : st.parts)
             if (auto it = parts.find(3); it != parts.end()) part3_attempts += it->second.attempts;
         CHECK(part3_attempts <= 1);
-        e.srv->reset_stats();
         require_absent_or_equal<Kind>(e, "failing", data);
     }
 }

@@ -1055,6 +1055,7 @@ private:
         if (!gone) {
             if (cancelled) error_->message = "upload paused; run it again with the checkpoint to resume";
             error_->message += " (upload " + upload_id_ + " was kept for resume)";
+            error_->kept_upload_id = upload_id_;
             checkpoint_due_ = true;
         }
         apply(upload_event::drained_keep);
