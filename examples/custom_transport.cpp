@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
     cfg.key = argv[3];
     cfg.signing.version = ossmp::signature_version::v4;
     cfg.signing.creds = {env("OSS_ACCESS_KEY_ID"), env("OSS_ACCESS_KEY_SECRET"), env("OSS_SESSION_TOKEN")};
-    cfg.signing.region = env("OSS_REGION", "cn-hangzhou");
+    cfg.signing.v4.region = env("OSS_REGION", "cn-hangzhou");
     if (argc == 6) cfg.part_size = std::strtoull(argv[5], nullptr, 10);
     auto file = ossmp::file_source::open(argv[4]);
     if (!file) {

@@ -39,6 +39,10 @@ ossmp::result<ossmp::upload_outcome> drive(ossmp::upload_machine& m, T& net, S& 
             auto dg = digest_range(source, d->range, d->md5);
             if (dg) (void)m.on_part_digest(d->part_number, dg->first, dg->second, now());
             else (void)m.on_local_error(dg.error(), now());
+        } else if (std::holds_alternative<check_source>(a)) {
+            auto id = current_identity(source);   // file_source::identity(); nullopt from memory
+            if (id) (void)m.on_source_checked(*id, now());
+            else (void)m.on_local_error(id.error(), now());
         } else if (auto* cp = std::get_if<save_checkpoint>(&a)) {
             if (auto w = write_file_atomically("upload.ossmp-checkpoint", cp->text); !w)
                 (void)m.on_local_error(w.error(), now());

@@ -2,10 +2,13 @@
 // input chooses, the upload machine never crashes, and after every step:
 //   * at most max_in_flight part requests are in flight;
 //   * every part request names a part in 1..N that is not done and not already in flight;
-//   * CompleteMultipartUpload is sent only when every part is done;
+//   * CompleteMultipartUpload is sent only when every part is done and, for a source of
+//     known size, after the driver answered a check_source saying it did not change;
+//   * once the driver says the source changed, Complete is never sent, and the upload
+//     ends with errc::source_changed, keeping the upload (error::kept_upload_id);
 //   * an upload that finished never sent AbortMultipartUpload (never both);
-//   * a report the machine refuses (unknown id, duplicate, unasked read/digest) changes
-//     neither its state nor its progress;
+//   * a report the machine refuses (unknown id, duplicate, unasked read/digest/source
+//     check) changes neither its state nor its progress;
 //   * every checkpoint it asks to save parses back;
 //   * failed is sticky: once failed, next() returns the same error forever.
 //
@@ -139,8 +142,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     cfg.ep = parse_endpoint("http://127.0.0.1:9000").value();
     cfg.bucket = "bucket";
     cfg.key = "k";
-    cfg.signing = {(conf >> 4) & 1 ? signature_version::v1 : signature_version::v4, {"ak", "sk", ""}, "cn-hangzhou",
-                   "oss", {}, {}};
+    cfg.signing = {(conf >> 4) & 1 ? signature_version::v1 : signature_version::v4, {"ak", "sk", ""}, {"cn-hangzhou", "oss", {}}, {}};
     std::uint64_t total = parts * part_size;
     if (!stream) cfg.source = {total, 1, "f"};
     cfg.part_size = part_size;
@@ -158,6 +160,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::map<request_id, sent> flying;
     std::set<request_id> answered;
     bool sent_abort = false;
+    bool source_unchanged = false;  // the driver answered a check_source: no change
+    bool source_changed = false;    // ... or: it changed
     std::optional<std::string> failure;
     for (int step = 0; step < 400; ++step) {
         auto a = m.next(now);
@@ -174,8 +178,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 FUZZ_CHECK(m.part(req.part_number) == part_state::in_flight);
                 for (auto& [id, f] : flying) FUZZ_CHECK(!(f.op == operation::upload_part && f.part == req.part_number));
             }
-            if (req.op == operation::complete_multipart_upload)
+            if (req.op == operation::complete_multipart_upload) {
                 for (std::uint32_t n = 1; n <= m.part_count(); ++n) FUZZ_CHECK(m.part(n) == part_state::done);
+                FUZZ_CHECK(!source_changed);
+                FUZZ_CHECK(stream || source_unchanged);
+            }
             if (req.op == operation::abort_multipart_upload) sent_abort = true;
             flying[s->id] = {req.op, req.part_number, req.source};
             continue;
@@ -188,7 +195,34 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (auto* x = std::get_if<failed>(&a)) {
             failure = x->err.what();
             FUZZ_CHECK(x->err.code != errc::ok);
+            if (source_changed) {
+                FUZZ_CHECK(x->err.code == errc::source_changed);
+                FUZZ_CHECK(!sent_abort);
+                FUZZ_CHECK(x->err.kept_upload_id == m.upload_id());
+            }
             continue;  // one more next() proves stickiness
+        }
+        if (auto* cs = std::get_if<check_source>(&a)) {
+            FUZZ_CHECK(!stream);
+            for (std::uint32_t n = 1; n <= m.part_count(); ++n) FUZZ_CHECK(m.part(n) == part_state::done);
+            std::optional<source_identity> now_id;
+            switch (in.byte() % 4) {
+            case 0: break;  // a source that cannot tell
+            case 1: now_id = cs->expected; break;
+            case 2:
+                now_id = cs->expected;
+                now_id->mtime_ns += 1;  // rewritten in place
+                break;
+            default:
+                now_id = cs->expected;
+                *now_id->size += 1;  // appended to
+                break;
+            }
+            bool changed = now_id && *now_id != cs->expected;
+            FUZZ_CHECK(m.on_source_checked(now_id, now).has_value());
+            FUZZ_CHECK(!m.on_source_checked(now_id, now).has_value());  // asked once, answered once
+            (changed ? source_changed : source_unchanged) = true;
+            continue;
         }
         if (auto* rs = std::get_if<read_source>(&a)) {
             std::uint64_t left = total - std::min(total, rs->offset);
@@ -233,6 +267,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 FUZZ_CHECK(m.on_response(1u << 30, http_response{}, now, 0).error().code == errc::unknown_request);
             }
             FUZZ_CHECK(!m.on_source_read(9999, 1, now).has_value());
+            FUZZ_CHECK(m.on_source_checked(std::nullopt, now).error().code == errc::wrong_state);
             unchanged();
             continue;
         case 1: now += std::chrono::seconds(in.byte()); continue;  // the clock jumps

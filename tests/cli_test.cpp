@@ -74,7 +74,7 @@ struct local_oss {
     std::string get(const std::string& key) const {
         auto ep = parse_endpoint(url()).value();
         auto req = make_get_object_request(ep, "bucket", key).value();
-        signing_config sc{signature_version::v4, {"ak", "sk", ""}, "cn-hangzhou", "oss", {}, {}};
+        signing_config sc{signature_version::v4, {"ak", "sk", ""}, {"cn-hangzhou", "oss", {}}, {}};
         REQUIRE(sign_request(req, sc, ossmp::system_clock{}.now()));
         adapters::curl::client http;
         body_reader none;
@@ -157,7 +157,7 @@ TEST_CASE("cp reads standard input of unknown size; a key ending in / takes the 
 TEST_CASE("ls-uploads, ls-parts and abort show and clean unfinished uploads", "[cli][list]") {
     local_oss emu;
     auto ep = parse_endpoint(emu.url()).value();
-    signing_config sc{signature_version::v4, {"ak", "sk", ""}, "cn-hangzhou", "oss", {}, {}};
+    signing_config sc{signature_version::v4, {"ak", "sk", ""}, {"cn-hangzhou", "oss", {}}, {}};
     adapters::curl::client http;
     auto send = [&](http_request req, std::string body = {}) {
         REQUIRE(sign_request(req, sc, ossmp::system_clock{}.now()));

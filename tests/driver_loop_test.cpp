@@ -23,7 +23,7 @@ TEST_CASE("the README's driver loop completes and verifies an upload", "[readme]
     cfg.ep = parse_endpoint("http://127.0.0.1:9000").value();
     cfg.bucket = "bucket";
     cfg.key = "readme/loop.bin";
-    cfg.signing = {signature_version::v4, {"ak", "sk", ""}, "cn-hangzhou", "oss", {}, {}};
+    cfg.signing = {signature_version::v4, {"ak", "sk", ""}, {"cn-hangzhou", "oss", {}}, {}};
     cfg.source.size = data.size();
     cfg.part_size = 100 * 1024;
     cfg.content_md5 = true;  // exercises the digest_part branch

@@ -263,14 +263,14 @@ TEST_CASE("V4 format rules: region, payload hash, AdditionalHeaders, x-oss-expir
     auto base = make_initiate_request(f.ep, "bucket", "v4").value();
     SECTION("the scope's region must be the server's") {
         auto c = f.v4;
-        c.region = "cn-beijing";
+        c.v4.region = "cn-beijing";
         auto r = base;
         sign_request(r, c, emu_test::now()).value();
         auto resp = emu_test::send(f.port(), r);
         CHECK(resp.status == 400);
         CHECK(code_of(resp) == "InvalidArgument");
         CHECK(code_of(send_presigned(f, base, c)) == "InvalidArgument");
-        c.region = "oss-cn-hangzhou";  // the oss- prefix is stripped by the signer
+        c.v4.region = "oss-cn-hangzhou";  // the oss- prefix is stripped by the signer
         r = base;
         sign_request(r, c, emu_test::now()).value();
         CHECK(emu_test::send(f.port(), r).status == 200);
@@ -299,7 +299,7 @@ TEST_CASE("V4 format rules: region, payload hash, AdditionalHeaders, x-oss-expir
     }
     SECTION("signed additional headers (host) are verified") {
         auto c = f.v4;
-        c.additional_headers = {"host"};
+        c.v4.additional_headers = {"host"};
         auto r = base;
         sign_request(r, c, emu_test::now()).value();
         CHECK(r.headers.get_or("Authorization").find("AdditionalHeaders=host") != std::string_view::npos);

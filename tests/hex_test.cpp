@@ -54,3 +54,10 @@ TEST_CASE("hex round-trips random bytes", "[hex]") {
         CHECK(hex_decode(hex_encode(s, hex_case::upper)).value() == s);
     }
 }
+
+TEST_CASE("hex of a 64-bit value: 16 lower-case digits, most significant first", "[hex]") {
+    CHECK(hex_u64(0) == "0000000000000000");
+    CHECK(hex_u64(0xff) == "00000000000000ff");
+    CHECK(hex_u64(0x0123456789abcdefull) == "0123456789abcdef");
+    CHECK(hex_u64(~0ull) == "ffffffffffffffff");
+}

@@ -157,7 +157,7 @@ TEST_CASE("list parts: the CRC element name comes from the dialect") {
     REQUIRE(oss);
     CHECK(oss->parts[0].crc64 == 9u);
     ossmp::dialect other = ossmp::oss_dialect;
-    other.crc64_element = "Checksum";
+    other.checksum.element = "Checksum";
     auto r = ossmp::parse_list_parts_result(reply(doc), other);
     REQUIRE(r);
     CHECK(r->parts[0].crc64 == 7u);

@@ -20,7 +20,7 @@ upload_config base_config(std::uint64_t size) {
     c.ep = parse_endpoint("http://127.0.0.1:9000").value();
     c.bucket = "bucket";
     c.key = "dir/file name+1.bin";
-    c.signing = {signature_version::v4, {"ak", "sk", ""}, "cn-hangzhou", "oss", {}, {}};
+    c.signing = {signature_version::v4, {"ak", "sk", ""}, {"cn-hangzhou", "oss", {}}, {}};
     c.source.size = size;
     c.part_size = 100 * 1024;
     return c;

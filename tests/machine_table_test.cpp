@@ -63,11 +63,64 @@ TEST_CASE("upload table: deterministic, final terminals, everything live", "[mac
     // completing or checking; an abort never leads to completed.
     for (const auto& t : upload_transitions) {
         if (t.to == upload_state::completing) CHECK((t.from == upload_state::uploading && t.event == upload_event::parts_done));
-        if (t.to == upload_state::completed) CHECK((t.from == upload_state::completing || t.from == upload_state::checking));
+        if (t.to == upload_state::completed)
+            CHECK((t.from == upload_state::completing || t.from == upload_state::checking ||
+                   t.from == upload_state::probing));
         if (t.to == upload_state::aborting) CHECK(t.from == upload_state::draining);
     }
     CHECK_FALSE(reachable_from(upload_state::aborting).count(upload_state::completed));
     CHECK_FALSE(reachable_from(upload_state::draining).count(upload_state::completed));
+}
+
+namespace {
+constexpr upload_state every_state[] = {
+    upload_state::initiating, upload_state::aborting_stale, upload_state::listing,  upload_state::probing,
+    upload_state::uploading,  upload_state::completing,     upload_state::checking, upload_state::deleting,
+    upload_state::draining,   upload_state::aborting,       upload_state::completed, upload_state::failed};
+constexpr upload_event every_event[] = {
+    upload_event::initiated, upload_event::stale_aborted, upload_event::listed,       upload_event::vanished,
+    upload_event::restart,   upload_event::parts_done,    upload_event::completed,    upload_event::ambiguous,
+    upload_event::mismatch,  upload_event::deleted,       upload_event::fail,         upload_event::cancel,
+    upload_event::drained_abort, upload_event::drained_keep, upload_event::aborted};
+}  // namespace
+
+TEST_CASE("upload table: every pair is a transition, an explicit ignore, or refused", "[machine][table]") {
+    std::set<upload_state> entered{upload_state::initiating, upload_state::listing, upload_state::aborting_stale};
+    for (const auto& t : upload_transitions) entered.insert(t.to);
+    for (auto s : every_state) {
+        INFO(to_string(s));
+        CHECK(entered.count(s));  // no state is unreachable
+        auto r = reachable_from(s);
+        CHECK((r.count(upload_state::failed) || r.count(upload_state::completed)));
+        for (auto ev : every_event) {
+            INFO("event " << to_string(ev));
+            bool moves = next_state(s, ev).has_value();
+            bool ignored = is_ignored(s, ev);
+            CHECK_FALSE((moves && ignored));  // never both
+            auto a = apply_event(s, ev);
+            if (moves) CHECK(a.value() == *next_state(s, ev));
+            else if (ignored) CHECK(a.value() == s);
+            else {
+                REQUIRE_FALSE(a);
+                CHECK(a.error().code == errc::wrong_state);
+                CHECK(a.error().message == "upload event " + std::string(to_string(ev)) + " has no row in state " +
+                                               std::string(to_string(s)));
+            }
+            if (is_terminal(s)) CHECK_FALSE((moves || ignored));
+        }
+        // A cancel and a failure can arrive in any live state: each has its row.
+        if (!is_terminal(s)) {
+            CHECK((next_state(s, upload_event::cancel) || is_ignored(s, upload_event::cancel)));
+            CHECK((next_state(s, upload_event::fail) || is_ignored(s, upload_event::fail)));
+        }
+    }
+    for (const auto& i : upload_ignores) CHECK_FALSE(i.why.empty());
+    // The hidden phases are states of their own: a restart aborts its stale upload first,
+    // a vanished resumed upload is probed apart from an unclear Complete.
+    CHECK(next_state(upload_state::aborting_stale, upload_event::stale_aborted) == upload_state::initiating);
+    CHECK(next_state(upload_state::listing, upload_event::vanished) == upload_state::probing);
+    CHECK_FALSE(next_state(upload_state::checking, upload_event::restart));
+    CHECK_FALSE(next_state(upload_state::probing, upload_event::mismatch));
 }
 
 TEST_CASE("part table: deterministic, done is final", "[machine][table]") {
@@ -93,7 +146,7 @@ upload_config cfg_for(std::uint64_t size) {
     c.ep = parse_endpoint("http://127.0.0.1:9000").value();
     c.bucket = "bucket";
     c.key = "k";
-    c.signing = {signature_version::v4, {"ak", "sk", ""}, "cn-hangzhou", "oss", {}, {}};
+    c.signing = {signature_version::v4, {"ak", "sk", ""}, {"cn-hangzhou", "oss", {}}, {}};
     c.source.size = size;
     c.part_size = 100 * kib;
     c.max_in_flight = 2;

@@ -27,7 +27,7 @@ upload_config config(std::optional<std::uint64_t> size) {
     c.ep = parse_endpoint("http://127.0.0.1:9000").value();
     c.bucket = "bucket";
     c.key = "k";
-    c.signing = {signature_version::v4, {"ak", "sk", ""}, "cn-hangzhou", "oss", {}, {}};
+    c.signing = {signature_version::v4, {"ak", "sk", ""}, {"cn-hangzhou", "oss", {}}, {}};
     c.source.size = size;
     c.part_size = 100 * kib;
     c.max_in_flight = 2;
@@ -351,6 +351,7 @@ TEST_CASE("transcript: resume lists parts and verifies an unconfirmed one by dig
     auto data = bytes(250 * kib);
     auto cfg = config(data.size());
     cfg.source.mtime_ns = 5;
+    cfg.verify_resumed_parts = false;  // the opt-out: parts checkpoint and OSS agree on are trusted
     virtual_clock clock;
     fake_oss oss(clock);
     // First run: parts 1 and 2 reach OSS, only part 1 is in the checkpoint.
@@ -449,7 +450,7 @@ TEST_CASE("creation refuses impossible configurations", "[machine]") {
     };
     CHECK(bad([](upload_config& c) { c.key.clear(); }).error().code == errc::invalid_object_key);
     CHECK(bad([](upload_config& c) { c.bucket = "B"; }).error().code == errc::invalid_bucket_name);
-    CHECK(bad([](upload_config& c) { c.signing.region.clear(); }).error().code == errc::invalid_region);
+    CHECK(bad([](upload_config& c) { c.signing.v4.region.clear(); }).error().code == errc::invalid_region);
     CHECK(bad([](upload_config& c) { c.signing.creds.access_key_secret.clear(); }).error().code ==
           errc::invalid_credentials);
     CHECK(bad([](upload_config& c) { c.max_in_flight = 0; }).error().code == errc::invalid_argument);
@@ -461,4 +462,136 @@ TEST_CASE("creation refuses impossible configurations", "[machine]") {
     CHECK(bad([](upload_config& c) { c.traffic_limit = 5; }).error().code == errc::invalid_argument);
     auto seq = bad([](upload_config& c) { c.initiate.sequential = true; c.max_in_flight = 8; });
     CHECK(seq.value().max_in_flight() == 1);
+}
+
+TEST_CASE("transcript: a resume re-checks the parts the checkpoint confirmed", "[machine][transcript][resume]") {
+    auto data = bytes(250 * kib);
+    auto cfg = config(data.size());
+    cfg.source.mtime_ns = 5;
+    checkpoint cp;
+    std::map<std::string, fake_oss::upload> uploads;
+    {
+        harness h(cfg, data);
+        h.answer(h.expect<send_request>());
+        auto p1 = h.expect<send_request>();
+        auto p2 = h.expect<send_request>();
+        h.answer(p1);
+        h.answer(p2);
+        cp = h.m.current_checkpoint();
+        REQUIRE(cp.parts.size() == 2);
+        uploads = h.oss.uploads;
+    }
+    harness h(upload_machine::resume(cfg, cp).value(), data);
+    h.oss.uploads = uploads;
+    h.answer(h.expect<send_request>());  // ListParts
+    // Part 1: the source still has what OSS holds; kept without sending.
+    auto d1 = h.expect<digest_part>();
+    CHECK(d1.part_number == 1);
+    CHECK(d1.range == body_range{0, 100 * kib});
+    REQUIRE(h.m.on_part_digest(1, crc64_of(data.substr(0, 100 * kib)), "", h.clock.now()));
+    CHECK(h.expect<release_body>().range == body_range{0, 100 * kib});
+    // Part 2: the source changed there since (its CRC-64 now differs): it is sent again.
+    auto d2 = h.expect<digest_part>();
+    CHECK(d2.part_number == 2);
+    REQUIRE(h.m.on_part_digest(2, crc64_of(data.substr(100 * kib, 100 * kib)) ^ 1, "", h.clock.now()));
+    CHECK(h.m.part(2) == part_state::pending);
+    auto p2 = h.expect<send_request>();
+    CHECK(p2.request.part_number == 2);
+    auto p3 = h.expect<send_request>();
+    CHECK(p3.request.part_number == 3);
+    h.answer(p2);
+    h.answer(p3);
+    h.see<release_body>();
+    h.see<release_body>();
+    h.answer(h.expect<send_request>());
+    CHECK(h.expect<finished>().outcome.crc64 == crc64_of(data));
+    CHECK(h.oss.part_uploads[1] == 0);
+    CHECK(h.oss.part_uploads[2] == 1);
+    CHECK(h.m.stats().bytes_resumed == 100 * kib);
+}
+
+TEST_CASE("transcript: before Complete the source is checked; a changed one is kept, never completed",
+          "[machine][transcript][source]") {
+    for (bool change : {false, true}) {
+        auto cfg = config(150 * kib);
+        cfg.source = {150 * kib, 5, "crc64s:aa", 7, 9, 1};
+        harness h(cfg, bytes(150 * kib));
+        h.answer_source_checks = false;
+        h.answer(h.expect<send_request>());
+        auto p1 = h.expect<send_request>();
+        auto p2 = h.expect<send_request>();
+        h.answer(p1);
+        h.answer(p2);
+        h.see<release_body>();
+        h.see<release_body>();
+        auto cs = h.expect<check_source>();
+        CHECK(cs.expected == cfg.source);
+        CHECK(h.expect<check_source>().expected == cfg.source);  // asked again until answered
+        CHECK(h.m.state() == upload_state::completing);
+        h.m.cancel();  // every part is confirmed: too late to cancel
+        auto now_id = cfg.source;
+        if (change) now_id.ctime_ns = 8;  // rewritten in place, mtime put back
+        REQUIRE(h.m.on_source_checked(now_id, h.clock.now()));
+        CHECK(h.m.on_source_checked(now_id, h.clock.now()).error().code == errc::wrong_state);
+        if (!change) {
+            h.answer(h.expect<send_request>());
+            h.see<finished>();
+            continue;
+        }
+        auto f = h.expect<failed>();
+        CHECK(f.err.code == errc::source_changed);
+        CHECK(f.err.message.find("the source changed during the upload (status-change time)") != std::string::npos);
+        CHECK(f.err.message.find("kept for resume") != std::string::npos);
+        CHECK(f.err.kept_upload_id == h.m.upload_id());  // kept although on_failure is abort
+        CHECK(h.oss.requests["CompleteMultipartUpload"] == 0);
+        CHECK(h.oss.objects.empty());
+        CHECK(h.oss.open_uploads() == 1);
+    }
+}
+
+TEST_CASE("transcript: a throttled part slows every part down", "[machine][transcript][retry]") {
+    auto slow_config = [] {
+        auto c = config(300 * kib);
+        c.retry.base_delay = duration(1000);  // first slow-down: 1..2 s
+        return c;
+    };
+    harness h(slow_config(), bytes(300 * kib));
+    auto init = h.expect<send_request>();
+    h.answer(init);
+    auto p1 = h.expect<send_request>(), p2 = h.expect<send_request>();
+    h.respond(p1, 503, "SlowDown");
+    // Part 3 could go (one slot is free) but waits out the same slow-down as part 1.
+    auto w = h.expect<wait_until>();
+    CHECK(w.deadline >= h.clock.now() + duration(1000));
+    CHECK(w.deadline < h.clock.now() + duration(2000));
+    CHECK(h.m.part(3) == part_state::pending);
+    h.answer(p2);
+    h.see<release_body>();
+    CHECK(h.expect<wait_until>().deadline == w.deadline);
+    h.clock.sleep_until(w.deadline);
+    auto again = h.expect<send_request>();
+    CHECK(again.request.part_number == 1);
+    CHECK(h.expect<send_request>().request.part_number == 3);
+    CHECK(h.m.stats().retries == 1);
+}
+
+TEST_CASE("creation refuses a stream whose size hint cannot fit", "[machine][stream]") {
+    auto cfg = config(std::nullopt);
+    cfg.stream_size_hint = 200ull << 30;  // 200 GiB in parts growing from 100 KiB: too many
+    auto r = upload_machine::create(cfg);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::too_many_parts);
+    CHECK(r.error().op == operation::initiate_multipart_upload);
+    cfg.part_size = 0;  // derived: large enough for the hint
+    auto m = upload_machine::create(cfg).value();
+    auto now = from_unix_seconds(1732450000);
+    (void)m.next(now);
+    http_response init;
+    init.status = 200;
+    init.body = "<InitiateMultipartUploadResult><Bucket>bucket</Bucket><Key>k</Key><UploadId>U</UploadId>"
+                "</InitiateMultipartUploadResult>";
+    REQUIRE(m.on_response(1, init, now));
+    auto rs = m.next(now);
+    REQUIRE(std::holds_alternative<read_source>(rs));
+    CHECK(std::get<read_source>(rs).max_length == default_part_size);
 }

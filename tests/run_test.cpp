@@ -14,6 +14,7 @@
 #include <thread>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace ossmp;
@@ -75,7 +76,7 @@ upload_config config(std::optional<std::uint64_t> size) {
     c.ep = parse_endpoint("http://127.0.0.1:9000").value();
     c.bucket = "bucket";
     c.key = "run/test.bin";
-    c.signing = {signature_version::v1, {"ak", "sk", ""}, "", "oss", {}, {}};
+    c.signing = {signature_version::v1, {"ak", "sk", ""}, {"", "oss", {}}, {}};
     c.source.size = size;
     c.part_size = 100 * kib;
     c.max_in_flight = 4;
@@ -260,6 +261,36 @@ TEST_CASE("file_source errors name the path; identity tracks content", "[run][fi
     in >> s;
     CHECK(s == "hello");
     CHECK_FALSE(write_file_atomically("/nonexistent/dir/cp", "x"));
+}
+
+TEST_CASE("file_source identity is the file now: an edit with the mtime put back still shows", "[run][file]") {
+    temp_dir dir;
+    auto path = (dir.path / "g").string();
+    std::ofstream(path) << std::string(300 * 1024, 'a');
+    auto f = file_source::open(path).value();
+    auto before = f.identity().value();
+    CHECK(before.size == 300 * 1024u);
+    CHECK(before.mtime_ns != 0);
+    CHECK(before.ctime_ns != 0);
+    CHECK(before.inode != 0);
+    CHECK(f.identity().value() == before);  // nothing changed: the same identity
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // let the clock move on
+    {
+        std::fstream out(path, std::ios::in | std::ios::out | std::ios::binary);
+        out.seekp(10);
+        out.put('b');
+    }
+    timespec times[2] = {st.st_atim, st.st_mtim};
+    REQUIRE(::utimensat(AT_FDCWD, path.c_str(), times, 0) == 0);
+    auto after = f.identity().value();  // the same open file, asked again
+    CHECK(after.mtime_ns == before.mtime_ns);
+    CHECK(after.ctime_ns != before.ctime_ns);
+    CHECK(identity_change(before, after).find("status-change time") != std::string::npos);
+    std::ofstream(path, std::ios::app) << "more";
+    CHECK(f.identity().value().size == 300 * 1024u + 4);
+    CHECK(f.size() == 300 * 1024u);  // the size planned from stays what open() saw
 }
 
 TEST_CASE("run reports progress, caps its waits and hands checkpoints to the caller", "[run]") {

@@ -97,13 +97,13 @@ TEST_CASE("v1 rejects missing credentials without echoing secrets", "[sign][v1]"
 
 TEST_CASE("sign_request dispatches on the version", "[sign]") {
     auto req = make_list_parts_request(hangzhou(), "examplebucket", "k", "ID1").value();
-    signing_config v1{signature_version::v1, keys, "", "oss", {}, {}};
+    signing_config v1{signature_version::v1, keys, {"", "oss", {}}, {}};
     REQUIRE(sign_request(req, v1, t0));
     CHECK(req.headers.get("Authorization")->substr(0, 7) == "OSS ak:");
-    signing_config v4{signature_version::v4, keys, "cn-hangzhou", "oss", {}, {}};
+    signing_config v4{signature_version::v4, keys, {"cn-hangzhou", "oss", {}}, {}};
     REQUIRE(sign_request(req, v4, t0));
     CHECK(req.headers.get("Authorization")->substr(0, 17) == "OSS4-HMAC-SHA256 ");
-    signing_config no_region{signature_version::v4, keys, "", "oss", {}, {}};
+    signing_config no_region{signature_version::v4, keys, {"", "oss", {}}, {}};
     auto r = sign_request(req, no_region, t0);
     REQUIRE_FALSE(r);
     CHECK(r.error().code == errc::invalid_region);

@@ -112,7 +112,7 @@ TEST_CASE("v4 presign bounds and contents", "[sign][v4]") {
     CHECK(presign_v4(req, keys, t0, t0 + std::chrono::seconds(604801), hz()).error().code == errc::invalid_expiry);
     CHECK(presign_v4(req, keys, t0, t0 + std::chrono::seconds(604800), hz()));
 
-    signing_config cfg{signature_version::v4, keys, "cn-hangzhou", "oss", {}, {}};
+    signing_config cfg{signature_version::v4, keys, {"cn-hangzhou", "oss", {}}, {}};
     auto u = presign_request(req, cfg, t0, std::chrono::seconds(900)).value();
     CHECK(u.expires == t0 + std::chrono::seconds(900));
     CHECK(u.url == presign_v4(req, keys, t0, t0 + std::chrono::seconds(900), hz()).value().url);

@@ -36,7 +36,7 @@ TEST_CASE("upload part: header names come from the dialect, lookups ignore case"
     REQUIRE(r);
     CHECK(r->crc64 == 42u);
     ossmp::dialect other = ossmp::oss_dialect;
-    other.crc64_header = "x-amz-checksum-crc64nvme";
+    other.checksum.header = "x-amz-checksum-crc64nvme";
     other.request_id_header = "x-amz-request-id";
     auto s = ossmp::parse_upload_part_result(resp, 1, other);
     REQUIRE(s);

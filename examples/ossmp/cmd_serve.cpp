@@ -173,7 +173,7 @@ int cmd_demo(const std::vector<std::string>& argv) {
     cfg.ep = ossmp::parse_endpoint((*server)->url()).value();
     cfg.bucket = "demo";
     cfg.key = "demo/random.bin";
-    cfg.signing = {ossmp::signature_version::v4, creds, "cn-hangzhou", "oss", {}, {}};
+    cfg.signing = {ossmp::signature_version::v4, creds, {"cn-hangzhou", "oss", {}}, {}};
     cfg.source = *identity;
     cfg.part_size = part_size;
     cfg.max_in_flight = parallel;

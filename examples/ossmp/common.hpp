@@ -121,7 +121,7 @@ inline ossmp::result<connection> resolve_connection(const parsed_args& a) {
     if (c.signing.version == ossmp::signature_version::v4) {
         if (!region)
             return usage("V4 signing needs a region: set OSS_REGION or pass --region (e.g. cn-hangzhou), or use --sign v1");
-        c.signing.region = *region;
+        c.signing.v4.region = *region;
     }
     auto id = a.value("access-key-id");
     if (!id) id = env("OSS_ACCESS_KEY_ID");

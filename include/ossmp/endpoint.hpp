@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include <ossmp/detail/ascii.hpp>
+#include <ossmp/dialect.hpp>
 #include <ossmp/percent.hpp>
 #include <ossmp/result.hpp>
 #include <ossmp/validate.hpp>
@@ -115,16 +116,21 @@ inline result<endpoint> parse_endpoint(std::string_view url, std::optional<addre
     return ep;
 }
 
-/// The OSS region id an endpoint host names, e.g. "cn-hangzhou" for
-/// "oss-cn-hangzhou.aliyuncs.com" or "oss-cn-hangzhou-internal.aliyuncs.com"; nullopt for
-/// hosts that do not follow the OSS pattern (custom domains, IPs, emulators).
-inline std::optional<std::string> region_from_host(std::string_view host) {
-    constexpr std::string_view suffix = ".aliyuncs.com";
-    if (host.size() <= suffix.size() || host.substr(host.size() - suffix.size()) != suffix) return std::nullopt;
-    auto label = host.substr(0, host.size() - suffix.size());
+/// The region id an endpoint host names under the dialect's service domain and label
+/// prefix, e.g. "cn-hangzhou" for "oss-cn-hangzhou.aliyuncs.com" or
+/// "oss-cn-hangzhou-internal.aliyuncs.com"; nullopt for hosts that do not follow the
+/// pattern (custom domains, IPs, emulators).
+inline std::optional<std::string> region_from_host(std::string_view host, const dialect& d = oss_dialect) {
+    if (d.service_domain.empty()) return std::nullopt;
+    if (host.size() <= d.service_domain.size() + 1 ||
+        host.substr(host.size() - d.service_domain.size()) != d.service_domain ||
+        host[host.size() - d.service_domain.size() - 1] != '.')
+        return std::nullopt;
+    auto label = host.substr(0, host.size() - d.service_domain.size() - 1);
     if (auto dot = label.rfind('.'); dot != std::string_view::npos) label = label.substr(dot + 1);
-    if (label.substr(0, 4) != "oss-") return std::nullopt;
-    label.remove_prefix(4);
+    const auto prefix = d.endpoint_label_prefix;
+    if (label.substr(0, prefix.size()) != prefix) return std::nullopt;
+    label.remove_prefix(prefix.size());
     for (std::string_view tail : {"-internal", "-vpc"})
         if (label.size() > tail.size() && label.substr(label.size() - tail.size()) == tail)
             label.remove_suffix(tail.size());

@@ -17,8 +17,9 @@
 
 #include <ossmp/crypto/crc64.hpp>
 #include <ossmp/crypto/hex.hpp>
+#include <ossmp/http_request.hpp>
 #include <ossmp/result.hpp>
-#include <ossmp/upload/checkpoint.hpp>
+#include <ossmp/source_identity.hpp>
 #include <ossmp/version.hpp>
 
 namespace ossmp::inline v0 {
@@ -45,19 +46,17 @@ public:
         f.fd_ = fd;
         f.path_ = path;
         f.size_ = static_cast<std::uint64_t>(st.st_size);
-        f.mtime_ns_ = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
         return f;
     }
 
     file_source(file_source&& o) noexcept
-        : fd_(std::exchange(o.fd_, -1)), path_(std::move(o.path_)), size_(o.size_), mtime_ns_(o.mtime_ns_) {}
+        : fd_(std::exchange(o.fd_, -1)), path_(std::move(o.path_)), size_(o.size_) {}
     file_source& operator=(file_source&& o) noexcept {
         if (this != &o) {
             close();
             fd_ = std::exchange(o.fd_, -1);
             path_ = std::move(o.path_);
             size_ = o.size_;
-            mtime_ns_ = o.mtime_ns_;
         }
         return *this;
     }
@@ -77,20 +76,29 @@ public:
     /// The path it was opened with.
     const std::string& path() const noexcept { return path_; }
 
-    /// Size, modification time and a content fingerprint: the hex CRC-64 of three 64 KiB
-    /// samples (start, middle, end) and the size. It reads at most 192 KiB, so a resume
-    /// stays cheap; with size and mtime it catches files that were replaced or rewritten.
+    /// The file as it is now (a fresh fstat of the open file, not the figures from open()):
+    /// size, modification and status-change times, inode, device, and a content
+    /// fingerprint: the hex CRC-64 of three 64 KiB samples (start, middle, end) and the
+    /// size. It reads at most 192 KiB, so it stays cheap; with the times it catches files
+    /// that were replaced or rewritten, even with their mtime put back (the status-change
+    /// time moves with every write). Call it before the upload (upload_config::source) and
+    /// again before Complete (check_source) to catch a file changed in between.
     result<source_identity> identity() const {
+        struct stat st {};
+        if (::fstat(fd_, &st) != 0) return io_failure("cannot stat", path_);
+        auto size = static_cast<std::uint64_t>(st.st_size);
         source_identity id;
-        id.size = size_;
-        id.mtime_ns = mtime_ns_;
+        id.size = size;
+        id.mtime_ns = ns_of(st.st_mtim);
+        id.ctime_ns = ns_of(st.st_ctim);
+        id.inode = static_cast<std::uint64_t>(st.st_ino);
+        id.device = static_cast<std::uint64_t>(st.st_dev);
         constexpr std::uint64_t sample = 64 * 1024;
         std::string buf(sample, '\0');
-        std::uint64_t crc = crc64_update(0, std::to_string(size_));
-        std::uint64_t starts[3] = {0, size_ > sample ? size_ / 2 - sample / 2 : 0,
-                                   size_ > sample ? size_ - sample : 0};
+        std::uint64_t crc = crc64_update(0, std::to_string(size));
+        std::uint64_t starts[3] = {0, size > sample ? size / 2 - sample / 2 : 0, size > sample ? size - sample : 0};
         for (auto start : starts) {
-            std::uint64_t want = std::min(sample, size_ - std::min(start, size_));
+            std::uint64_t want = std::min(sample, size - std::min(start, size));
             std::uint64_t got = 0;
             while (got < want) {
                 auto r = read_at(start + got, std::span<char>(buf.data(), want - got));
@@ -100,9 +108,7 @@ public:
                 got += *r;
             }
         }
-        std::uint8_t bytes[8];
-        for (int i = 0; i < 8; ++i) bytes[i] = static_cast<std::uint8_t>(crc >> (56 - 8 * i));
-        id.fingerprint = "crc64s:" + hex_encode(bytes, 8);
+        id.fingerprint = "crc64s:" + hex_u64(crc);
         return id;
     }
 
@@ -122,6 +128,9 @@ private:
         if (fd_ >= 0) ::close(fd_);
         fd_ = -1;
     }
+    static std::int64_t ns_of(const timespec& t) noexcept {
+        return static_cast<std::int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
+    }
     static error io_failure(const char* what, const std::string& path) {
         return make_error(errc::io_error, std::string(what) + " " + path + ": " + std::strerror(errno));
     }
@@ -129,7 +138,6 @@ private:
     int fd_ = -1;
     std::string path_;
     std::uint64_t size_ = 0;
-    std::int64_t mtime_ns_ = 0;
 };
 
 }  // namespace ossmp::inline v0

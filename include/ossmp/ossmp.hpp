@@ -11,6 +11,9 @@
 #include <ossmp/query.hpp>
 #include <ossmp/http_request.hpp>
 #include <ossmp/http_response.hpp>
+#include <ossmp/limits.hpp>
+#include <ossmp/request_id.hpp>
+#include <ossmp/source_identity.hpp>
 
 #include <ossmp/crypto/base64.hpp>
 #include <ossmp/crypto/crc64.hpp>
@@ -61,9 +64,13 @@
 #include <ossmp/upload/checkpoint.hpp>
 #include <ossmp/upload/config.hpp>
 #include <ossmp/upload/machine.hpp>
+#include <ossmp/upload/part_book.hpp>
 #include <ossmp/upload/plan.hpp>
+#include <ossmp/upload/resume.hpp>
 #include <ossmp/upload/retry_policy.hpp>
+#include <ossmp/upload/retry_rules.hpp>
 #include <ossmp/upload/states.hpp>
+#include <ossmp/upload/verify.hpp>
 
 #include <ossmp/body_source.hpp>
 #include <ossmp/thread_pool_transport.hpp>

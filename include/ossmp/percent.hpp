@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include <ossmp/crypto/hex.hpp>
 #include <ossmp/result.hpp>
 #include <ossmp/version.hpp>
 
@@ -22,14 +23,6 @@ namespace detail {
 constexpr bool is_unreserved(unsigned char c) noexcept {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
            c == '-' || c == '.' || c == '_' || c == '~';
-}
-inline constexpr char upper_hex_digits[] = "0123456789ABCDEF";
-
-constexpr int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
 }
 }  // namespace detail
 

@@ -80,6 +80,19 @@ result<std::pair<std::uint64_t, std::string>> digest_range(S& source, body_range
     return std::pair{crc, with_md5 ? base64_encode(h.final()) : std::string()};
 }
 
+/// The source's identity now, for a check_source action: `source.identity()` when the
+/// source has one (file_source), else nullopt (memory and streams cannot tell).
+template <BodySource S>
+result<std::optional<source_identity>> current_identity(S& source) {
+    if constexpr (requires { { source.identity() } -> std::same_as<result<source_identity>>; }) {
+        auto id = source.identity();
+        if (!id) return id.error();
+        return std::optional<source_identity>(std::move(*id));
+    } else {
+        return std::optional<source_identity>();
+    }
+}
+
 /// Drives `m` to the end over `transport`, reading bodies from `source`. Returns the
 /// outcome, or the error the upload failed with. Completions a transport repeats, or
 /// reports for ids it was never given, are rejected by the machine and skipped.
@@ -137,6 +150,9 @@ result<upload_outcome> run(upload_machine& m, T& transport, S& source, const run
             auto dg = digest_range(source, d->range, d->md5);
             r = dg ? m.on_part_digest(d->part_number, dg->first, dg->second, clock.now())
                    : m.on_local_error(dg.error(), clock.now());
+        } else if (std::holds_alternative<check_source>(a)) {
+            auto id = current_identity(source);
+            r = id ? m.on_source_checked(*id, clock.now()) : m.on_local_error(id.error(), clock.now());
         } else if (auto* rel = std::get_if<release_body>(&a)) {
             if constexpr (requires { source.release(rel->range); }) source.release(rel->range);
         } else if (auto* cp = std::get_if<save_checkpoint>(&a)) {

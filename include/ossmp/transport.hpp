@@ -26,13 +26,14 @@
 #include <optional>
 #include <type_traits>
 #include <variant>
+#include <vector>
 
 #include <ossmp/body_source.hpp>
 #include <ossmp/http_request.hpp>
 #include <ossmp/http_response.hpp>
+#include <ossmp/request_id.hpp>
 #include <ossmp/time.hpp>
 #include <ossmp/transport_error.hpp>
-#include <ossmp/upload/actions.hpp>
 #include <ossmp/version.hpp>
 
 namespace ossmp::inline v0 {

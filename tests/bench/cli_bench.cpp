@@ -83,8 +83,7 @@ int plain_put(const std::string& url, const std::string& key, const std::string&
     auto src = file_source::open(file).value();
     auto ep = parse_endpoint(url).value();
     auto req = make_put_object_request(ep, "bench", key, {0, src.size()}).value();
-    signing_config sc{signature_version::v4, {std::getenv("BENCH_AK"), std::getenv("BENCH_SK"), ""}, "cn-hangzhou",
-                      "oss", {}, {}};
+    signing_config sc{signature_version::v4, {std::getenv("BENCH_AK"), std::getenv("BENCH_SK"), ""}, {"cn-hangzhou", "oss", {}}, {}};
     sign_request(req, sc, system_clock{}.now()).value();
     adapters::curl::client http;
     auto body = body_reader::for_request(req, src);
@@ -180,7 +179,7 @@ int main(int argc, char** argv) {
     }
     auto verify = [&](const std::string& key) {
         auto req = make_head_object_request(parse_endpoint(url).value(), "bench", key).value();
-        signing_config sc{signature_version::v4, {ak, sk, ""}, "cn-hangzhou", "oss", {}, {}};
+        signing_config sc{signature_version::v4, {ak, sk, ""}, {"cn-hangzhou", "oss", {}}, {}};
         sign_request(req, sc, system_clock{}.now()).value();
         adapters::curl::client http;
         body_reader none;
@@ -229,7 +228,7 @@ int main(int argc, char** argv) {
         results[who].push_back(m);
         // Free the emulator's memory for the next upload.
         auto del = make_delete_object_request(parse_endpoint(url).value(), "bench", key).value();
-        signing_config sc{signature_version::v4, {ak, sk, ""}, "cn-hangzhou", "oss", {}, {}};
+        signing_config sc{signature_version::v4, {ak, sk, ""}, {"cn-hangzhou", "oss", {}}, {}};
         sign_request(del, sc, system_clock{}.now()).value();
         adapters::curl::client http;
         body_reader none;

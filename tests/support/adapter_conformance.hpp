@@ -223,7 +223,7 @@ void connection_refused() {
     c.key = "refused";
     c.signing.version = signature_version::v4;
     c.signing.creds = {"ak", "sk", ""};
-    c.signing.region = "cn-hangzhou";
+    c.signing.v4.region = "cn-hangzhou";
     c.source.size = 1000;
     c.retry.max_attempts = 3;
     c.retry.base_delay = duration(20);

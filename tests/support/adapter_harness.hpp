@@ -85,7 +85,7 @@ struct test_emulator {
         signing_config s;
         s.version = v;
         s.creds = creds;
-        s.region = "cn-hangzhou";
+        s.v4.region = "cn-hangzhou";
         return s;
     }
 };

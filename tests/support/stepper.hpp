@@ -59,6 +59,10 @@ public:
                 auto dg = digest_range(s_, d->range, d->md5);
                 if (dg) (void)m_.on_part_digest(d->part_number, dg->first, dg->second, clock_.now());
                 else (void)m_.on_local_error(dg.error(), clock_.now());
+            } else if (std::holds_alternative<check_source>(a)) {
+                auto id = current_identity(s_);
+                if (id) (void)m_.on_source_checked(*id, clock_.now());
+                else (void)m_.on_local_error(id.error(), clock_.now());
             } else if (auto* rel = std::get_if<release_body>(&a)) {
                 if constexpr (requires { s_.release(rel->range); }) s_.release(rel->range);
             } else if (auto* cp = std::get_if<save_checkpoint>(&a)) {

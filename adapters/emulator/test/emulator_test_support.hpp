@@ -277,7 +277,7 @@ struct fixture {
         v1.creds = creds;
         v4.version = ossmp::signature_version::v4;
         v4.creds = creds;
-        v4.region = region;
+        v4.v4.region = region;
     }
     std::uint16_t port() const { return srv->port(); }
     const ossmp::signing_config& cfg(ossmp::signature_version v) const {

@@ -1,5 +1,5 @@
 // ossmp: pieces shared by the request builders: starting a request for a bucket and key,
-// adding validated headers, and the limits OSS enforces on multipart uploads.
+// adding validated headers, and checking values against OSS's limits (limits.hpp).
 #pragma once
 
 #include <cstdint>
@@ -11,23 +11,12 @@
 #include <ossmp/dialect.hpp>
 #include <ossmp/endpoint.hpp>
 #include <ossmp/http_request.hpp>
+#include <ossmp/limits.hpp>
 #include <ossmp/result.hpp>
 #include <ossmp/validate.hpp>
 #include <ossmp/version.hpp>
 
 namespace ossmp::inline v0 {
-
-/// Highest part number OSS accepts (parts are numbered 1..10000).
-inline constexpr std::uint32_t max_part_number = 10000;
-/// Smallest size of every part but the last, checked by OSS at Complete (100 KiB).
-inline constexpr std::uint64_t min_part_size = 100 * 1024;
-/// Largest part (5 GiB).
-inline constexpr std::uint64_t max_part_size = 5ull * 1024 * 1024 * 1024;
-/// Largest page of ListParts / ListMultipartUploads.
-inline constexpr std::uint32_t max_list_page = 1000;
-/// Bounds of x-oss-traffic-limit in bit/s (100 KB/s .. 100 MB/s).
-inline constexpr std::uint64_t min_traffic_limit = 819200;
-inline constexpr std::uint64_t max_traffic_limit = 838860800;
 
 /// Extra request headers as (name, value) pairs, e.g. user metadata without its prefix.
 using header_pairs = std::vector<std::pair<std::string, std::string>>;

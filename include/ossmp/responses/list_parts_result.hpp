@@ -25,7 +25,7 @@ struct part_info {
     std::string etag;                    ///< quotes kept
     std::uint64_t size = 0;              ///< bytes
     time_point last_modified{};
-    std::optional<std::uint64_t> crc64;  ///< <HashCrc64ecma> (dialect.crc64_element) if sent
+    std::optional<std::uint64_t> crc64;  ///< <HashCrc64ecma> (dialect.checksum.element) if sent
     friend bool operator==(const part_info&, const part_info&) = default;
 };
 
@@ -59,10 +59,13 @@ inline bool read_part(response_document& doc, const dialect& d, part_info& p) {
             ok = doc.once(seen, size, name) && doc.u64(name, p.size);
         } else if (detail::name_is(name, "LastModified")) {
             ok = doc.once(seen, modified, name) && doc.time(name, p.last_modified);
-        } else if (detail::name_is(name, d.crc64_element)) {
-            std::uint64_t v = 0;
-            ok = doc.once(seen, crc, name) && doc.u64(name, v);
-            p.crc64 = v;
+        } else if (!d.checksum.element.empty() && detail::name_is(name, d.checksum.element)) {
+            std::string_view v;
+            ok = doc.once(seen, crc, name) && doc.text(v);
+            if (ok) {
+                p.crc64 = parse_checksum(v, d.checksum.text);
+                if (!p.crc64) ok = doc.invalid(name, v, checksum_text_name(d.checksum.text));
+            }
         } else {
             ok = doc.skip();
         }
@@ -120,16 +123,16 @@ inline result<list_parts_result> parse_list_parts_result(const http_response& re
                 ok = doc.encoding_type(seen, encoding, r.encoding_type, url);
             } else if (detail::name_is(name, "PartNumberMarker")) {
                 ok = doc.once(seen, marker, name) &&
-                     doc.u32(name, r.part_number_marker, detail::max_part_number);
+                     doc.u32(name, r.part_number_marker, max_part_number);
             } else if (detail::name_is(name, "NextPartNumberMarker")) {
                 ok = doc.once(seen, next_marker, name) &&
-                     doc.u32(name, r.next_part_number_marker, detail::max_part_number);
+                     doc.u32(name, r.next_part_number_marker, max_part_number);
             } else if (detail::name_is(name, "MaxParts")) {
                 ok = doc.once(seen, max_parts, name) && doc.u32(name, r.max_parts, 0xFFFFFFFFu);
                 // OSS sends MaxParts before the parts: size the vector once (bounded, so a
                 // hostile value cannot make us reserve much).
                 if (ok && r.parts.empty())
-                    r.parts.reserve(r.max_parts < detail::max_part_number ? r.max_parts : detail::max_part_number);
+                    r.parts.reserve(r.max_parts < max_part_number ? r.max_parts : max_part_number);
             } else if (detail::name_is(name, "IsTruncated")) {
                 ok = doc.once(seen, truncated, name) && doc.boolean(name, r.is_truncated);
             } else {

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include <ossmp/crypto/base64.hpp>
 #include <ossmp/detail/ascii.hpp>
 #include <ossmp/dialect.hpp>
 #include <ossmp/error.hpp>
@@ -23,24 +24,39 @@ struct response_info {
     std::string etag;                    ///< ETag header, quotes kept ("" if absent)
     std::string ec;                      ///< dialect.ec_header ("" if absent)
     std::string version_id;              ///< dialect.version_id_header ("" if absent)
-    std::optional<std::uint64_t> crc64;  ///< dialect.crc64_header as a number, if sent
+    /// The dialect's checksum (dialect.checksum.header; OSS: CRC-64/ECMA), if sent.
+    std::optional<std::uint64_t> crc64;
 };
 
 namespace detail {
-/// The decimal u64 header `name`: nullopt when absent, errc::invalid_field when present
-/// but not a plain decimal that fits in 64 bits (a CRC we cannot read is not "no CRC").
-inline result<std::optional<std::uint64_t>> header_u64(const http_response& resp, std::string_view name) {
+/// A checksum value written as `how` says: a plain decimal u64, or base64 of the value's
+/// 4 or 8 big-endian bytes. nullopt when the text is not that.
+inline std::optional<std::uint64_t> parse_checksum(std::string_view text, checksum_text how) {
+    if (how == checksum_text::decimal) return parse_unsigned<std::uint64_t>(text);
+    auto bytes = base64_decode(text);
+    if (!bytes || (bytes->size() != 4 && bytes->size() != 8)) return std::nullopt;
+    std::uint64_t v = 0;
+    for (unsigned char c : *bytes) v = v << 8 | c;
+    return v;
+}
+inline constexpr std::string_view checksum_text_name(checksum_text how) noexcept {
+    return how == checksum_text::decimal ? "an unsigned 64-bit decimal" : "base64 of a 4- or 8-byte checksum";
+}
+
+/// The checksum header of `d`: nullopt when absent (or the dialect has none),
+/// errc::invalid_field when present but unreadable (a CRC we cannot read is not "no CRC").
+inline result<std::optional<std::uint64_t>> header_checksum(const http_response& resp, const dialect& d) {
+    const auto name = d.checksum.header;
     if (name.empty()) return std::optional<std::uint64_t>();
     auto v = resp.headers.get(name);
     if (!v) return std::optional<std::uint64_t>();
-    auto n = parse_unsigned<std::uint64_t>(trim(*v));
+    auto n = parse_checksum(trim(*v), d.checksum.text);
     if (!n) {
         std::string shown(v->substr(0, 64));
         for (auto& c : shown)
             if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7F) c = '?';
-        return make_error(errc::invalid_field,
-                          "header " + std::string(name) + " is '" + shown +
-                              "', expected an unsigned 64-bit decimal");
+        return make_error(errc::invalid_field, "header " + std::string(name) + " is '" + shown + "', expected " +
+                                                   std::string(checksum_text_name(d.checksum.text)));
     }
     return std::optional<std::uint64_t>(*n);
 }
@@ -48,9 +64,10 @@ inline result<std::optional<std::uint64_t>> header_u64(const http_response& resp
 
 /// Reads the common headers of `resp` using the header names of `d`.
 ///
-/// Returns the info, or errc::invalid_field when the CRC-64 header is present but is not
-/// a decimal u64 (garbage or overflow): a CRC that cannot be read must not pass as "the
-/// server sent none", since the caller would then skip its integrity check. Missing
+/// Returns the info, or errc::invalid_field when the checksum header is present but cannot
+/// be read as the dialect writes it (OSS: a decimal u64; garbage or overflow): a CRC that
+/// cannot be read must not pass as "the server sent none", since the caller would then
+/// skip its integrity check. Missing
 /// headers are not errors here; the per-operation parsers decide what they require.
 inline result<response_info> read_response_info(const http_response& resp, const dialect& d = oss_dialect) {
     response_info info;
@@ -59,7 +76,7 @@ inline result<response_info> read_response_info(const http_response& resp, const
     info.etag = resp.headers.get_or("ETag");
     if (!d.ec_header.empty()) info.ec = resp.headers.get_or(d.ec_header);
     if (!d.version_id_header.empty()) info.version_id = resp.headers.get_or(d.version_id_header);
-    auto crc = detail::header_u64(resp, d.crc64_header);
+    auto crc = detail::header_checksum(resp, d);
     if (!crc) {
         ossmp::error e = std::move(crc).error();
         e.http_status = resp.status;

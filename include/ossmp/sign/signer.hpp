@@ -25,14 +25,13 @@ enum class signature_version : std::uint8_t {
     v4,  ///< OSS4-HMAC-SHA256 (needs a region); the official SDKs' current default
 };
 
-/// Everything needed to sign requests for one account.
+/// Everything needed to sign requests for one account: the version and credentials, and
+/// each version's own options (only the chosen version's are used).
 struct signing_config {
     signature_version version = signature_version::v4;
     credentials creds;
-    std::string region;                            ///< V4: e.g. "cn-hangzhou"
-    std::string product = "oss";                   ///< V4: "oss" or "oss-cloudbox"
-    std::vector<std::string> additional_headers;   ///< V4: extra header names to sign
-    std::vector<std::string> extra_sub_resources;  ///< V1: extra query names to sign
+    v4_options v4;  ///< region (required for V4), product, additional headers to sign
+    v1_options v1;  ///< extra query names to sign
 };
 
 /// Signs `req` in place at time `now` with the configured version, replacing any earlier
@@ -42,11 +41,11 @@ struct signing_config {
 inline result<void> sign_request(http_request& req, const signing_config& cfg, time_point now,
                                  v4_key_cache* cache = nullptr, const dialect& d = oss_dialect) {
     if (cfg.version == signature_version::v1) {
-        auto r = sign_v1(req, cfg.creds, now, v1_options{cfg.extra_sub_resources}, d);
+        auto r = sign_v1(req, cfg.creds, now, cfg.v1, d);
         if (!r) return r.error();
         return ok();
     }
-    auto r = sign_v4(req, cfg.creds, now, v4_options{cfg.region, cfg.product, cfg.additional_headers}, cache, d);
+    auto r = sign_v4(req, cfg.creds, now, cfg.v4, cache, d);
     if (!r) return r.error();
     return ok();
 }
@@ -67,12 +66,11 @@ inline result<presigned_url> presign_request(const http_request& req, const sign
         return make_error(errc::invalid_expiry, "a presigned URL must be valid for at least 1 second");
     auto expires = std::chrono::floor<std::chrono::seconds>(now) + valid_for;
     if (cfg.version == signature_version::v1) {
-        auto r = presign_v1(req, cfg.creds, expires, v1_options{cfg.extra_sub_resources}, d);
+        auto r = presign_v1(req, cfg.creds, expires, cfg.v1, d);
         if (!r) return r.error();
         return presigned_url{std::move(r->url), std::move(r->headers), expires};
     }
-    auto r = presign_v4(req, cfg.creds, now, expires, v4_options{cfg.region, cfg.product, cfg.additional_headers},
-                        cache, d);
+    auto r = presign_v4(req, cfg.creds, now, expires, cfg.v4, cache, d);
     if (!r) return r.error();
     return presigned_url{std::move(r->url), std::move(r->headers), expires};
 }

@@ -7,7 +7,9 @@
 //   string to sign      VERB \n Content-MD5 \n Content-Type \n Date \n x-oss-headers resource
 //   signature           base64(HMAC-SHA1(secret, string to sign))
 //   authorization       "OSS <access key id>:<signature>"
-// sign_v1 and presign_v1 run the stages on a built request and apply the result.
+// sign_v1 and presign_v1 run the stages on a built request and apply the result. Every
+// name they write (the scheme, the x-oss- prefix, the sub-resource list, the presigned
+// URL's parameters) comes from the dialect.
 #pragma once
 
 #include <algorithm>
@@ -30,19 +32,11 @@
 namespace ossmp::inline v0 {
 
 /// True when the query parameter `name` is a V1 sub-resource, i.e. part of the canonical
-/// resource. The list is the union of the official SDKs' lists (go2 requiredSignedParameters,
-/// py2 _subresource_key_set); for multipart the ones that matter are uploads, uploadId,
-/// partNumber, sequential and security-token. Query names starting with the dialect's
-/// vendor prefix (x-oss-) are signed too, as go2 does.
+/// resource: one of the dialect's list (OSS: oss_v1_sub_resources, the union of the
+/// official SDKs' lists). Query names starting with the dialect's vendor prefix (x-oss-)
+/// are signed too, as go2 does.
 inline bool is_v1_sub_resource(std::string_view name, const dialect& d = oss_dialect) noexcept {
-    static constexpr std::string_view list[] = {
-        "acl", "append", "bucketInfo", "callback", "callback-var", "cloudboxes",
-        "continuation-token", "delete", "location", "objectMeta", "partNumber", "position",
-        "regionList", "resourceGroup", "response-cache-control", "response-content-disposition",
-        "response-content-encoding", "response-content-language", "response-content-type",
-        "response-expires", "restore", "security-token", "sequential", "stat", "symlink",
-        "tagging", "uploadId", "uploads", "versionId", "versioning", "versions"};
-    for (auto s : list)
+    for (auto s : d.signing.v1_sub_resources)
         if (s == name) return true;
     return !d.header_prefix.empty() && name.substr(0, d.header_prefix.size()) == d.header_prefix;
 }
@@ -163,7 +157,7 @@ inline result<v1_signing> sign_v1(http_request& req, const credentials& creds, t
     s.canonical_resource = v1_canonical_resource(req.bucket, req.key, req.query, opts.extra_sub_resources, d);
     s.string_to_sign = v1_string_to_sign(req.method, req.headers, date_line, s.canonical_resource, d);
     s.signature = v1_signature(creds.access_key_secret, s.string_to_sign);
-    s.authorization = "OSS " + creds.access_key_id + ":" + s.signature;
+    s.authorization = std::string(d.signing.v1_scheme) + creds.access_key_id + ":" + s.signature;
     req.headers.set("Authorization", s.authorization);
     return s;
 }
@@ -173,7 +167,7 @@ struct v1_presigned {
     std::string canonical_resource;
     std::string string_to_sign;
     std::string signature;
-    query_params added;      ///< OSSAccessKeyId, Expires, Signature (and security-token)
+    query_params added;      ///< OSSAccessKeyId, Expires, Signature (and security-token), as the dialect names them
     std::string url;         ///< the full URL to hand out
     ossmp::headers headers;  ///< signed headers the URL's user must send (Content-Type, x-oss-*)
 };
@@ -186,16 +180,18 @@ inline result<v1_presigned> presign_v1(const http_request& req, const credential
     if (auto r = validate_credentials(creds); !r) return r.error();
     v1_presigned p;
     query_params q = req.query;
+    const auto& n = d.signing;
     if (creds.has_token()) {
-        set_param(q, "security-token", creds.security_token);
-        p.added.push_back({"security-token", creds.security_token});
+        set_param(q, n.v1_query_security_token, creds.security_token);
+        p.added.push_back({std::string(n.v1_query_security_token), creds.security_token});
     }
     auto expires_text = std::to_string(to_unix_seconds(expires));
     p.canonical_resource = v1_canonical_resource(req.bucket, req.key, q, opts.extra_sub_resources, d);
     p.string_to_sign = v1_string_to_sign(req.method, req.headers, expires_text, p.canonical_resource, d);
     p.signature = v1_signature(creds.access_key_secret, p.string_to_sign);
-    for (query_param qp : {query_param{"OSSAccessKeyId", creds.access_key_id}, query_param{"Expires", expires_text},
-                           query_param{"Signature", p.signature}}) {
+    for (query_param qp : {query_param{std::string(n.v1_query_access_key), creds.access_key_id},
+                           query_param{std::string(n.v1_query_expires), expires_text},
+                           query_param{std::string(n.v1_query_signature), p.signature}}) {
         set_param(q, qp.name, qp.value);
         p.added.push_back(std::move(qp));
     }

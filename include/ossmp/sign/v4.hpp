@@ -7,7 +7,9 @@
 //   string to sign     OSS4-HMAC-SHA256 \n x-oss-date \n scope \n hex(SHA-256(canonical request))
 //   signing key        HMAC chain "aliyun_v4"+secret -> date -> region -> product -> "aliyun_v4_request"
 //   signature          hex(HMAC-SHA256(signing key, string to sign))
-// URI and query go through the one percent-encoder, so they match the wire exactly.
+// URI and query go through the one percent-encoder, so they match the wire exactly. The
+// names in these stages (the algorithm, "aliyun_v4", "aliyun_v4_request", UNSIGNED-PAYLOAD,
+// the x-oss- headers and the presigned URL's parameters) come from the dialect.
 #pragma once
 
 #include <algorithm>
@@ -27,6 +29,7 @@
 #include <ossmp/detail/ascii.hpp>
 #include <ossmp/dialect.hpp>
 #include <ossmp/http_request.hpp>
+#include <ossmp/limits.hpp>
 #include <ossmp/percent.hpp>
 #include <ossmp/result.hpp>
 #include <ossmp/time.hpp>
@@ -35,12 +38,11 @@
 
 namespace ossmp::inline v0 {
 
-/// The algorithm name in V4 headers, string to sign and presigned URLs.
-inline constexpr std::string_view v4_algorithm = "OSS4-HMAC-SHA256";
-/// The payload hash OSS V4 requires: the body is not hashed (x-oss-content-sha256).
-inline constexpr std::string_view v4_unsigned_payload = "UNSIGNED-PAYLOAD";
-/// Longest validity of a V4 presigned URL, in seconds (7 days).
-inline constexpr std::int64_t v4_max_expires_seconds = 604800;
+/// OSS's V4 algorithm name ("OSS4-HMAC-SHA256"); the signers write the dialect's.
+inline constexpr std::string_view v4_algorithm = oss_dialect.signing.v4_algorithm;
+/// OSS's V4 payload hash ("UNSIGNED-PAYLOAD": the body is not hashed); the signers write
+/// the dialect's.
+inline constexpr std::string_view v4_unsigned_payload = oss_dialect.signing.v4_unsigned_payload;
 
 /// The region as V4 scopes it: a leading "oss-" is removed ("oss-cn-hangzhou" ->
 /// "cn-hangzhou"), since SDK samples pass either form.
@@ -163,8 +165,9 @@ inline std::string v4_canonical_request(const http_request& req, std::span<const
     return out;
 }
 
-/// "date/region/product/aliyun_v4_request"; `date` is YYYYMMDD.
-inline std::string v4_scope(std::string_view date, std::string_view region, std::string_view product) {
+/// "date/region/product/aliyun_v4_request" (the dialect's terminator); `date` is YYYYMMDD.
+inline std::string v4_scope(std::string_view date, std::string_view region, std::string_view product,
+                            const dialect& d = oss_dialect) {
     std::string s;
     s.reserve(64);
     s += date;
@@ -172,16 +175,17 @@ inline std::string v4_scope(std::string_view date, std::string_view region, std:
     s += region;
     s += '/';
     s += product;
-    s += "/aliyun_v4_request";
+    s += '/';
+    s += d.signing.v4_terminator;
     return s;
 }
 
-/// The string to sign for a canonical request.
+/// The string to sign for a canonical request, headed by the dialect's algorithm name.
 inline std::string v4_string_to_sign(std::string_view x_oss_date, std::string_view scope,
-                                     std::string_view canonical_request) {
+                                     std::string_view canonical_request, const dialect& d = oss_dialect) {
     std::string s;
     s.reserve(160);
-    s += v4_algorithm;
+    s += d.signing.v4_algorithm;
     s += '\n';
     s += x_oss_date;
     s += '\n';
@@ -194,16 +198,18 @@ inline std::string v4_string_to_sign(std::string_view x_oss_date, std::string_vi
 /// A derived V4 signing key (32 bytes). Secret material: never log it.
 using v4_signing_key = std::array<std::uint8_t, 32>;
 
-/// Derives the signing key: HMAC-SHA256 chain keyed by "aliyun_v4" + secret over the date
-/// (YYYYMMDD), the region, the product and "aliyun_v4_request".
+/// Derives the signing key: HMAC-SHA256 chain keyed by the dialect's key prefix + secret
+/// ("aliyun_v4" + secret) over the date (YYYYMMDD), the region, the product and the
+/// terminator ("aliyun_v4_request").
 inline v4_signing_key derive_v4_signing_key(std::string_view secret, std::string_view date,
-                                            std::string_view region, std::string_view product) {
-    std::string k0 = "aliyun_v4";
+                                            std::string_view region, std::string_view product,
+                                            const dialect& d = oss_dialect) {
+    std::string k0(d.signing.v4_key_prefix);
     k0 += secret;
     auto k1 = hmac_sha256::mac(k0, date);
     auto k2 = hmac_sha256(k1.data(), k1.size()).update(region).final();
     auto k3 = hmac_sha256(k2.data(), k2.size()).update(product).final();
-    return hmac_sha256(k3.data(), k3.size()).update(std::string_view("aliyun_v4_request")).final();
+    return hmac_sha256(k3.data(), k3.size()).update(d.signing.v4_terminator).final();
 }
 
 /// hex(HMAC-SHA256(signing key, string to sign)), lower case.
@@ -216,20 +222,24 @@ inline std::string v4_signature(hmac_sha256& keyed, std::string_view string_to_s
 }
 
 /// Remembers the last derived signing key, so signing many requests on one day costs one
-/// HMAC instead of five. The key changes with the secret, the date, the region or the
-/// product. Not thread-safe: give each thread (or each upload machine) its own cache.
+/// HMAC instead of five. The key changes with the secret, the date, the region, the
+/// product or the dialect's derivation names. Not thread-safe: give each thread (or each
+/// upload machine) its own cache.
 class v4_key_cache {
 public:
     /// The signing key for these inputs, derived only when they changed since last time.
     const v4_signing_key& get(std::string_view secret, std::string_view date, std::string_view region,
-                              std::string_view product) {
-        if (!valid_ || secret != secret_ || date != date_ || region != region_ || product != product_) {
-            key_ = derive_v4_signing_key(secret, date, region, product);
+                              std::string_view product, const dialect& d = oss_dialect) {
+        if (!valid_ || secret != secret_ || date != date_ || region != region_ || product != product_ ||
+            d.signing.v4_key_prefix != key_prefix_ || d.signing.v4_terminator != terminator_) {
+            key_ = derive_v4_signing_key(secret, date, region, product, d);
             mac_ = hmac_sha256(key_.data(), key_.size());
             secret_.assign(secret);
             date_.assign(date);
             region_.assign(region);
             product_.assign(product);
+            key_prefix_.assign(d.signing.v4_key_prefix);
+            terminator_.assign(d.signing.v4_terminator);
             valid_ = true;
             ++derivations_;
         }
@@ -238,8 +248,8 @@ public:
     /// An HMAC keyed with the signing key for these inputs; final() re-arms it, so the key's
     /// pads are hashed once per key rather than once per signature.
     hmac_sha256& keyed(std::string_view secret, std::string_view date, std::string_view region,
-                       std::string_view product) {
-        get(secret, date, region, product);
+                       std::string_view product, const dialect& d = oss_dialect) {
+        get(secret, date, region, product, d);
         return *mac_;
     }
     /// How many times a key was derived (a test hook that costs nothing).
@@ -249,7 +259,7 @@ private:
     v4_signing_key key_{};
     std::optional<hmac_sha256> mac_;
     std::string secret_;  // compared, never exposed; as sensitive as the credentials it mirrors
-    std::string date_, region_, product_;
+    std::string date_, region_, product_, key_prefix_, terminator_;
     bool valid_ = false;
     std::uint64_t derivations_ = 0;
 };
@@ -302,7 +312,7 @@ inline result<v4_signing> sign_v4(http_request& req, const credentials& creds, t
     req.headers.erase("Authorization");
     req.headers.set(d.date_header, s.x_oss_date);
     req.headers.set("Date", format_http_date(now));
-    req.headers.set(d.content_sha256_header, v4_unsigned_payload);
+    req.headers.set(d.content_sha256_header, d.signing.v4_unsigned_payload);
     if (creds.has_token())
         req.headers.set(d.security_token_header, creds.security_token);
     else
@@ -313,15 +323,16 @@ inline result<v4_signing> sign_v4(http_request& req, const credentials& creds, t
         if (i) s.additional_headers += ';';
         s.additional_headers += additional[i];
     }
-    s.scope = v4_scope(date, region, opts.product);
-    s.canonical_request = v4_canonical_request(req, additional, v4_unsigned_payload, d);
-    s.string_to_sign = v4_string_to_sign(s.x_oss_date, s.scope, s.canonical_request);
+    s.scope = v4_scope(date, region, opts.product, d);
+    s.canonical_request = v4_canonical_request(req, additional, d.signing.v4_unsigned_payload, d);
+    s.string_to_sign = v4_string_to_sign(s.x_oss_date, s.scope, s.canonical_request, d);
     if (cache)
-        s.signature = v4_signature(cache->keyed(creds.access_key_secret, date, region, opts.product), s.string_to_sign);
+        s.signature =
+            v4_signature(cache->keyed(creds.access_key_secret, date, region, opts.product, d), s.string_to_sign);
     else
-        s.signature = v4_signature(derive_v4_signing_key(creds.access_key_secret, date, region, opts.product),
+        s.signature = v4_signature(derive_v4_signing_key(creds.access_key_secret, date, region, opts.product, d),
                                    s.string_to_sign);
-    s.authorization = std::string(v4_algorithm) + " Credential=" + creds.access_key_id + "/" + s.scope;
+    s.authorization = std::string(d.signing.v4_algorithm) + " Credential=" + creds.access_key_id + "/" + s.scope;
     if (!s.additional_headers.empty()) s.authorization += ",AdditionalHeaders=" + s.additional_headers;
     s.authorization += ",Signature=" + s.signature;
     req.headers.set("Authorization", s.authorization);
@@ -336,7 +347,7 @@ struct v4_presigned {
     std::string canonical_request;
     std::string string_to_sign;
     std::string signature;
-    query_params added;      ///< the x-oss-* query parameters the signer added (signature last)
+    query_params added;      ///< the query parameters the signer added (the dialect's names; signature last)
     std::string url;         ///< the full URL to hand out
     ossmp::headers headers;  ///< signed headers the URL's user must send
 };
@@ -357,30 +368,32 @@ inline result<v4_presigned> presign_v4(const http_request& req, const credential
     p.x_oss_date = format_iso8601_basic(now);
     auto date = std::string_view(p.x_oss_date).substr(0, 8);
     auto region = v4_region(opts.region);
-    p.scope = v4_scope(date, region, opts.product);
+    p.scope = v4_scope(date, region, opts.product, d);
     http_request r = req;
     auto additional = v4_effective_additional_headers(r, opts.additional_headers, d);
     for (std::size_t i = 0; i < additional.size(); ++i) {
         if (i) p.additional_headers += ';';
         p.additional_headers += additional[i];
     }
-    std::string prefix(d.header_prefix);
-    if (creds.has_token()) p.added.push_back({prefix + "security-token", creds.security_token});
-    p.added.push_back({prefix + "signature-version", std::string(v4_algorithm)});
-    p.added.push_back({prefix + "date", p.x_oss_date});
-    p.added.push_back({prefix + "expires", std::to_string(seconds)});
-    p.added.push_back({prefix + "credential", creds.access_key_id + "/" + p.scope});
-    if (!p.additional_headers.empty()) p.added.push_back({prefix + "additional-headers", p.additional_headers});
+    const auto& n = d.signing;
+    auto name = [](std::string_view v) { return std::string(v); };
+    if (creds.has_token()) p.added.push_back({name(n.v4_query_security_token), creds.security_token});
+    p.added.push_back({name(n.v4_query_algorithm), name(n.v4_algorithm)});
+    p.added.push_back({name(n.v4_query_date), p.x_oss_date});
+    p.added.push_back({name(n.v4_query_expires), std::to_string(seconds)});
+    p.added.push_back({name(n.v4_query_credential), creds.access_key_id + "/" + p.scope});
+    if (!p.additional_headers.empty()) p.added.push_back({name(n.v4_query_additional_headers), p.additional_headers});
     for (const auto& a : p.added) set_param(r.query, a.name, a.value);
-    p.canonical_request = v4_canonical_request(r, additional, v4_unsigned_payload, d);
-    p.string_to_sign = v4_string_to_sign(p.x_oss_date, p.scope, p.canonical_request);
+    p.canonical_request = v4_canonical_request(r, additional, n.v4_unsigned_payload, d);
+    p.string_to_sign = v4_string_to_sign(p.x_oss_date, p.scope, p.canonical_request, d);
     if (cache)
-        p.signature = v4_signature(cache->keyed(creds.access_key_secret, date, region, opts.product), p.string_to_sign);
+        p.signature =
+            v4_signature(cache->keyed(creds.access_key_secret, date, region, opts.product, d), p.string_to_sign);
     else
-        p.signature = v4_signature(derive_v4_signing_key(creds.access_key_secret, date, region, opts.product),
+        p.signature = v4_signature(derive_v4_signing_key(creds.access_key_secret, date, region, opts.product, d),
                                    p.string_to_sign);
-    p.added.push_back({prefix + "signature", p.signature});
-    set_param(r.query, prefix + "signature", p.signature);
+    p.added.push_back({name(n.v4_query_signature), p.signature});
+    set_param(r.query, n.v4_query_signature, p.signature);
     for (const auto& h : req.headers) {
         auto name = detail::lower(h.name);
         if (v4_is_default_signed(name, d) ||

@@ -10,13 +10,12 @@
 
 #include <ossmp/error.hpp>
 #include <ossmp/http_request.hpp>
+#include <ossmp/request_id.hpp>
+#include <ossmp/source_identity.hpp>
 #include <ossmp/time.hpp>
 #include <ossmp/version.hpp>
 
 namespace ossmp::inline v0 {
-
-/// Identifies one request handed out by the machine; never reused within a machine.
-using request_id = std::uint64_t;
 
 /// Send `request` (already signed, with a fresh date) and report the outcome exactly once:
 /// on_response(id, response, now, crc64 of the body bytes sent) or
@@ -38,11 +37,21 @@ struct [[nodiscard]] read_source {
 
 /// Compute the CRC-64 (and, when `md5` is set, the base64 MD5) of `range` of the body
 /// source, then call on_part_digest(part_number, crc64, md5, now). Used for Content-MD5
-/// and to verify, on resume, parts OSS holds but no checkpoint confirmed.
+/// and, on resume, to re-check every part OSS holds against the source before keeping it.
 struct [[nodiscard]] digest_part {
     std::uint32_t part_number = 0;
     body_range range;
     bool md5 = false;
+};
+
+/// Every part is confirmed; before Complete, tell whether the source changed while it was
+/// uploaded: take its identity now (file_source::identity(), or size and times from a
+/// stat of the open file) and call on_source_checked(identity, now); a source that cannot
+/// tell (memory, a stream) calls on_source_checked(std::nullopt, now). The machine compares
+/// it with `expected` (upload_config::source): if anything both know differs, the upload
+/// fails with errc::source_changed instead of completing a mix of two versions.
+struct [[nodiscard]] check_source {
+    source_identity expected;
 };
 
 /// The machine will never ask for these bytes again: a buffered stream source may free
@@ -88,14 +97,15 @@ struct [[nodiscard]] finished {
 };
 
 /// Terminal and sticky: the upload ended with `error`. The message says whether the
-/// upload was aborted or kept for resume (then the checkpoint holds it).
+/// upload was aborted or kept for resume; a kept upload's id is err.kept_upload_id (the
+/// checkpoint, when enabled, holds it too).
 struct [[nodiscard]] failed {
     error err;
 };
 
 /// The machine's answer to next(now).
 using action = std::variant<send_request, read_source, digest_part, release_body, save_checkpoint, wait_until,
-                            await_io, finished, failed>;
+                            await_io, finished, failed, check_source>;
 
 /// Progress figures, available at any time.
 struct progress {

@@ -22,29 +22,22 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <ossmp/crypto/crc64.hpp>
+#include <ossmp/crypto/hex.hpp>
 #include <ossmp/detail/ascii.hpp>
+#include <ossmp/limits.hpp>
 #include <ossmp/percent.hpp>
-#include <ossmp/requests/common.hpp>
 #include <ossmp/result.hpp>
+#include <ossmp/source_identity.hpp>
 #include <ossmp/validate.hpp>
 #include <ossmp/version.hpp>
 
 namespace ossmp::inline v0 {
-
-/// What identifies the source's content, so a resume can tell that the file changed.
-struct source_identity {
-    std::optional<std::uint64_t> size;  ///< bytes; empty for streams of unknown size
-    std::int64_t mtime_ns = 0;          ///< modification time, ns since the epoch (0 if unknown)
-    std::string fingerprint;            ///< hex digest of sampled content ("" if none)
-    friend bool operator==(const source_identity&, const source_identity&) = default;
-};
 
 /// A part OSS confirmed.
 struct checkpoint_part {
@@ -63,7 +56,7 @@ struct checkpoint {
     std::string key;
     std::string upload_id;
     std::uint64_t part_size = 0;
-    source_identity source;
+    source_identity source;  ///< size, mtime and fingerprint (persistent_identity())
     std::vector<checkpoint_part> parts;  ///< confirmed parts, ascending part numbers
     friend bool operator==(const checkpoint&, const checkpoint&) = default;
 };
@@ -100,9 +93,7 @@ inline std::string to_text(const checkpoint& c) {
         s += percent_encode(p->etag);
         s += '\n';
     }
-    char end[32];
-    std::snprintf(end, sizeof end, "end %016llx\n", static_cast<unsigned long long>(crc64_of(s)));
-    s += end;
+    s += "end " + hex_u64(crc64_of(s)) + "\n";
     return s;
 }
 
@@ -168,10 +159,7 @@ inline result<checkpoint> parse_checkpoint(std::string_view text) {
         if (name == "end") {
             if (f.size() != 2) return fail(line_no, "malformed end line");
             if ((seen & f_all) != f_all) return fail(line_no, "a required field is missing before end");
-            char want[20];
-            std::snprintf(want, sizeof want, "%016llx",
-                          static_cast<unsigned long long>(crc64_of(text.substr(0, line_start))));
-            if (f[1] != want) return fail(line_no, "checksum mismatch: the file was truncated or edited");
+            if (f[1] != hex_u64(crc64_of(text.substr(0, line_start)))) return fail(line_no, "checksum mismatch: the file was truncated or edited");
             seen_end = true;
             continue;
         }

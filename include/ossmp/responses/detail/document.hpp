@@ -14,6 +14,7 @@
 
 #include <ossmp/detail/ascii.hpp>
 #include <ossmp/error.hpp>
+#include <ossmp/limits.hpp>
 #include <ossmp/operation.hpp>
 #include <ossmp/percent.hpp>
 #include <ossmp/time.hpp>
@@ -43,9 +44,6 @@ constexpr std::optional<std::uint64_t> parse_decimal_u64(std::string_view s) noe
 constexpr bool name_is(std::string_view name, std::string_view literal) noexcept {
     return name == literal;
 }
-
-/// Largest part number OSS accepts (and the largest marker that can follow it).
-inline constexpr std::uint32_t max_part_number = 10000;
 
 /// A response body being read into a typed result. Methods return false once anything
 /// failed; the first error is kept and `take_error()` hands it out with the operation,
