@@ -1,0 +1,162 @@
+// ossmp emulator internals: the HTTP plumbing under cpp-httplib. A connection's byte stream
+// (raw_stream), the raw header block it captures, and httplib's server with the emulator's
+// own connection loop (emulator_http).
+#pragma once
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace ossmp::inline v0::emulator::detail {
+
+// The socket the current worker thread serves, and its stream (set by emulator_http below).
+extern thread_local int current_socket;
+class raw_stream;
+extern thread_local raw_stream* current_stream;
+
+// Cuts the connection the current request arrived on: lingering is switched off so closing
+// sends a reset, and both directions are shut down so httplib's reads and writes fail and it
+// closes the socket.
+bool cut_connection();
+
+// A connection's byte stream for httplib, in place of its own SocketStream, for three
+// reasons: (1) httplib 0.11 percent-decodes header values as it parses them, which loses
+// what the client signed ("%20" and " " both become " ") and drops empty-valued headers, so
+// the raw header block is captured here and re-parsed; (2) httplib reads bodies in 4 KiB
+// pieces with a poll() before each recv(), while this stream fills a 256 KiB buffer with one
+// recv() and hands out slices; (3) the handler needs the socket to cut it (fault injection).
+class raw_stream final : public httplib::Stream {
+public:
+    raw_stream(int fd, int write_timeout_ms) : fd_(fd), write_timeout_ms_(write_timeout_ms), buf_(new char[capacity]) {}
+
+    bool is_readable() const override { return pos_ < len_ || poll_for(POLLIN, write_timeout_ms_) > 0; }
+    bool is_writable() const override { return poll_for(POLLOUT, write_timeout_ms_) > 0; }
+
+    ssize_t read(char* ptr, std::size_t size) override {
+        if (pos_ == len_) {
+            ssize_t n;
+            do {
+                n = ::recv(fd_, buf_.get(), capacity, 0);  // SO_RCVTIMEO bounds the wait
+            } while (n < 0 && errno == EINTR);
+            if (n <= 0) return n;
+            pos_ = 0;
+            len_ = static_cast<std::size_t>(n);
+        }
+        std::size_t k = std::min(size, len_ - pos_);
+        std::memcpy(ptr, buf_.get() + pos_, k);
+        pos_ += k;
+        if (capturing_) capture_.append(ptr, k);
+        return static_cast<ssize_t>(k);
+    }
+
+    // Reads up to `size` body bytes into `ptr`: buffered bytes first, then, for large reads,
+    // recv() straight into `ptr`, so a body is copied once, from the kernel to its storage.
+    ssize_t read_into(char* ptr, std::size_t size) {
+        if (pos_ < len_ || size < capacity / 4) return read(ptr, size);
+        ssize_t n;
+        do {
+            n = ::recv(fd_, ptr, size, 0);
+        } while (n < 0 && errno == EINTR);
+        return n;
+    }
+
+    ssize_t write(const char* ptr, std::size_t size) override {
+        std::size_t done = 0;
+        while (done < size) {
+            ssize_t n = ::send(fd_, ptr + done, size - done, MSG_NOSIGNAL);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return -1;
+            done += static_cast<std::size_t>(n);
+        }
+        return static_cast<ssize_t>(size);
+    }
+
+    void get_remote_ip_and_port(std::string& ip, int& port) const override { address(false, ip, port); }
+    void get_local_ip_and_port(std::string& ip, int& port) const override { address(true, ip, port); }
+    socket_t socket() const override { return fd_; }
+
+    // Waits up to `timeout_ms` for the next request's first byte, in slices, so a stopping
+    // server does not wait out an idle keep-alive connection.
+    bool wait_request(int timeout_ms, const std::atomic<socket_t>& listening) const {
+        if (pos_ < len_) return true;
+        for (int waited = 0; waited < timeout_ms; waited += 50) {
+            if (listening == INVALID_SOCKET) return false;
+            int r = poll_for(POLLIN, 50);
+            if (r != 0) return r > 0;
+        }
+        return false;
+    }
+    void start_capture() {
+        capture_.clear();
+        capturing_ = true;
+    }
+    std::string take_capture() {
+        capturing_ = false;
+        return std::move(capture_);
+    }
+
+private:
+    static constexpr std::size_t capacity = 256 * 1024;
+    int poll_for(short events, int timeout_ms) const {
+        pollfd p{fd_, events, 0};
+        int r;
+        do {
+            r = ::poll(&p, 1, timeout_ms);
+        } while (r < 0 && errno == EINTR);
+        return r;
+    }
+    void address(bool local, std::string& ip, int& port) const {
+        sockaddr_storage a{};
+        socklen_t len = sizeof a;
+        int r = local ? ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len)
+                      : ::getpeername(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+        if (r != 0) return;
+        char text[INET6_ADDRSTRLEN] = {};
+        if (a.ss_family == AF_INET) {
+            auto& v4 = reinterpret_cast<sockaddr_in&>(a);
+            ::inet_ntop(AF_INET, &v4.sin_addr, text, sizeof text);
+            port = ntohs(v4.sin_port);
+        } else if (a.ss_family == AF_INET6) {
+            auto& v6 = reinterpret_cast<sockaddr_in6&>(a);
+            ::inet_ntop(AF_INET6, &v6.sin6_addr, text, sizeof text);
+            port = ntohs(v6.sin6_port);
+        }
+        ip = text;
+    }
+    int fd_;
+    int write_timeout_ms_;
+    std::unique_ptr<char[]> buf_;
+    std::size_t pos_ = 0, len_ = 0;
+    bool capturing_ = false;
+    std::string capture_;
+};
+
+// Re-reads the header fields from the raw request head (request line first), keeping values
+// byte for byte (only leading and trailing blanks removed, as HTTP requires).
+httplib::Headers raw_headers(std::string_view head);
+
+// httplib's server with our connection loop (see raw_stream). The loop mirrors httplib's
+// own: up to keep_alive_max_count requests per connection, each read by process_request.
+class emulator_http final : public httplib::Server {
+public:
+    // Called once the request line and headers are parsed, before any body is read.
+    std::function<void(httplib::Request&, std::string_view head)> on_headers;
+
+private:
+    bool process_and_close_socket(socket_t sock) override;
+};
+
+}  // namespace ossmp::inline v0::emulator::detail
