@@ -12,6 +12,6 @@ if [ -f build/release/build.ninja ]; then
 else
   meson setup build/release --buildtype=release -Dtests=disabled >/dev/null
 fi
-echo "ossmp: building the ossmp tool (build/release/examples/ossmp)"
-meson compile -C build/release examples/ossmp >/dev/null
-exec build/release/examples/ossmp demo "$@"
+echo "ossmp: building the ossmp tool (build/release/tools/ossmp/ossmp)"
+meson compile -C build/release tools/ossmp/ossmp >/dev/null
+exec build/release/tools/ossmp/ossmp demo "$@"

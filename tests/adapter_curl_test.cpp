@@ -458,3 +458,104 @@ TEST_CASE("curl multi: deadlines, many requests at once, each reported exactly o
     CHECK_FALSE(t.wait(now() + duration(10)));
     CHECK(t.in_flight() == 0);
 }
+
+TEST_CASE("curl: a failed DNS lookup reads 'could not resolve host' and does not spoil the handle", "[curl][raw]") {
+    // libcurl 7.88 leaves an easy handle half torn down after a failed lookup (it then
+    // refuses CURLOPT_BUFFERSIZE): the next request on the same client must still work.
+    // ".invalid" never resolves (RFC 6761).
+    raw_server srv;
+    auto unresolvable = raw_request("GET", srv, "/bucket/k");
+    unresolvable.host = "ossmp-test.invalid";
+    auto check_unresolved = [](const exchange_result& out) {
+        REQUIRE(std::holds_alternative<transport_error>(out));
+        auto& e = std::get<transport_error>(out);
+        INFO(e.message);
+        CHECK(e.code == errc::transport_connect);
+        CHECK(e.message.find("could not resolve host ossmp-test.invalid") == 0);
+    };
+    {
+        oc::client c;
+        for (int round = 0; round < 2; ++round) {
+            check_unresolved(send(c, unresolvable));
+            auto out = send(c, raw_request("PUT", srv, "/bucket/after-failure", {}, "body"));
+            CHECK(response_of(out).status == 200);
+        }
+    }
+    {
+        oc::multi_transport t;
+        check_unresolved(send_multi(t, unresolvable));
+        CHECK(response_of(send_multi(t, raw_request("PUT", srv, "/bucket/after-failure", {}, "body"))).status == 200);
+    }
+    CHECK(srv.requests().size() == 3);
+}
+
+TEST_CASE("curl: cancel ends requests in flight at once, and later requests work", "[curl][raw]") {
+    // A server that holds every request to /slow for 2 s, and answers the rest at once.
+    raw_server srv([](const captured& r) {
+        if (r.request_line().find("/slow") != std::string::npos) std::this_thread::sleep_for(std::chrono::seconds(2));
+        return raw_server::ok_answer();
+    });
+    auto slow = raw_request("GET", srv, "/slow");
+    auto fast = raw_request("GET", srv, "/fast");
+    memory_source none{std::string_view{}};
+    std::vector<std::unique_ptr<body_reader>> bodies;
+    auto reader = [&] { return bodies.emplace_back(std::make_unique<body_reader>(body_reader::for_request(slow, none))).get(); };
+    auto drain = [&](auto& t, std::size_t n) {
+        std::vector<completion> got;
+        auto until = std::chrono::floor<duration>(std::chrono::system_clock::now()) + duration(1000);
+        while (got.size() < n) {
+            auto c = t.wait(until);
+            if (!c) break;
+            got.push_back(std::move(*c));
+        }
+        return got;
+    };
+    auto check_cancelled = [](const std::vector<completion>& got, std::size_t n) {
+        REQUIRE(got.size() == n);
+        std::set<request_id> ids;
+        for (const auto& c : got) {
+            ids.insert(c.id);
+            REQUIRE(std::holds_alternative<transport_error>(c.outcome));
+            CHECK(std::get<transport_error>(c.outcome).code == errc::cancelled);
+        }
+        CHECK(ids.size() == n);  // each reported exactly once
+    };
+    SECTION("thread pool of clients: two in flight, one queued") {
+        thread_pool_transport<oc::client> pool(2, [] { return oc::client(); });
+        for (request_id id = 1; id <= 3; ++id) pool.start(id, slow, *reader());
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        auto t0 = std::chrono::steady_clock::now();
+        pool.cancel();
+        check_cancelled(drain(pool, 3), 3);
+        CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(600));
+        pool.start(4, fast, *reader());
+        auto after = drain(pool, 1);
+        REQUIRE(after.size() == 1);
+        CHECK(after[0].id == 4);
+        CHECK(response_of(after[0].outcome).status == 200);
+    }
+    SECTION("multi transport") {
+        oc::multi_transport t;
+        for (request_id id = 1; id <= 3; ++id) t.start(id, slow, *reader());
+        CHECK_FALSE(t.wait(std::chrono::floor<duration>(std::chrono::system_clock::now()) + duration(200)));
+        auto t0 = std::chrono::steady_clock::now();
+        t.cancel();
+        check_cancelled(drain(t, 3), 3);
+        CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(100));
+        CHECK(t.in_flight() == 0);
+        t.start(4, fast, *reader());
+        auto after = drain(t, 1);
+        REQUIRE(after.size() == 1);
+        CHECK(response_of(after[0].outcome).status == 200);
+    }
+    SECTION("a client whose stop flag is already up sends nothing") {
+        oc::client c;
+        std::atomic<bool> stop{true};
+        auto out = c.perform(fast, *reader(), stop);
+        REQUIRE(std::holds_alternative<transport_error>(out));
+        CHECK(std::get<transport_error>(out).code == errc::cancelled);
+        stop = false;
+        CHECK(response_of(c.perform(fast, *reader(), stop)).status == 200);
+        CHECK(srv.requests().size() == 1);
+    }
+}

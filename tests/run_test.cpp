@@ -1,6 +1,7 @@
 // ossmp::run with real threads and real time: a thread pool of blocking clients talking to
 // the fake OSS, file sources read with pread, a pipe read as a stream of unknown size,
-// checkpoint files written atomically, and cancellation from another thread.
+// checkpoint files written atomically, and cancellation from another thread (reaching the
+// requests in flight of a cancellable transport).
 #include <catch2/catch.hpp>
 
 #include "fake_oss.hpp"
@@ -129,7 +130,8 @@ TEST_CASE("run uploads a file through a pool of blocking clients", "[run]") {
     REQUIRE(cp);
     CHECK(cp->parts.size() == 11);
     CHECK(text.find("sk") == std::string::npos);
-    CHECK_FALSE(std::filesystem::exists(opts.checkpoint_path + ".tmp"));
+    for (const auto& e : std::filesystem::directory_iterator(dir.path))  // no temporary file left behind
+        CHECK(e.path().filename().string().find(".tmp") == std::string::npos);
 }
 
 TEST_CASE("run uploads a pipe of unknown size with bounded buffering", "[run]") {
@@ -363,5 +365,85 @@ TEST_CASE("run cancels when on_step says so, and a failing checkpoint sink fails
         CHECK(r.error().code == errc::io_error);
         CHECK(r.error().message.find("disk full") != std::string::npos);
         CHECK(shared.oss.objects.empty());
+    }
+}
+
+namespace {
+
+// A blocking client that can be interrupted (CancellableBlockingTransport): it holds the
+// requests `slow` picks for `hold`, looking at the stop flag every few milliseconds.
+struct stoppable_client : blocking_client {
+    std::function<bool(const http_request&)> slow;
+    std::chrono::milliseconds hold{0};
+    std::atomic<int>* stopped = nullptr;
+    using blocking_client::perform;
+    exchange_result perform(const http_request& req, body_reader& body, const std::atomic<bool>& stop) {
+        if (slow && slow(req)) {
+            auto until = std::chrono::steady_clock::now() + hold;
+            while (std::chrono::steady_clock::now() < until) {
+                if (stop.load()) {
+                    ++*stopped;
+                    return transport_error{errc::cancelled, "stopped"};
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            }
+        }
+        return blocking_client::perform(req, body);
+    }
+};
+static_assert(CancellableBlockingTransport<stoppable_client>);
+static_assert(CancellableTransport<thread_pool_transport<stoppable_client>>);
+
+bool is_part(const http_request& r) { return r.method == "PUT" && r.target().find("partNumber=") != std::string::npos; }
+bool is_complete(const http_request& r) { return r.method == "POST" && r.target().find("uploadId=") != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("run cancels a cancellable transport's requests in flight, but never Complete", "[run][cancel]") {
+    auto data = bytes(1000 * kib, 23);
+    memory_source src(data);
+    shared_oss shared;
+    std::atomic<int> stopped{0};
+    std::atomic<bool> cancel{false};
+    run_options opts;
+    opts.cancel = &cancel;
+    opts.max_wait = duration(20);
+    SECTION("parts held for 5 s end at once; the machine still aborts the upload, as configured") {
+        thread_pool_transport<stoppable_client> pool(2, [&] { return stoppable_client{{&shared}, is_part, std::chrono::seconds(5), &stopped}; });
+        auto m = upload_machine::create(config(data.size())).value();
+        std::thread canceller([&] {
+            auto started = [&] {
+                std::lock_guard lock(shared.mutex);
+                return !shared.oss.uploads.empty();
+            };
+            while (!started()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            cancel = true;
+        });
+        auto t0 = std::chrono::steady_clock::now();
+        auto r = run(m, pool, src, opts);
+        auto took = std::chrono::steady_clock::now() - t0;
+        canceller.join();
+        REQUIRE_FALSE(r);
+        CHECK(r.error().code == errc::cancelled);
+        CHECK(took < std::chrono::seconds(2));
+        CHECK(stopped.load() == 2);              // both parts in flight were interrupted
+        CHECK(shared.oss.uploads.empty());       // and the Abort that followed was not
+        CHECK(shared.oss.objects.empty());
+    }
+    SECTION("a cancel while Complete is in flight changes nothing") {
+        thread_pool_transport<stoppable_client> pool(2, [&] {
+            return stoppable_client{{&shared}, [&](const http_request& req) {
+                                        if (is_complete(req)) cancel = true;
+                                        return is_complete(req);
+                                    },
+                                    std::chrono::milliseconds(300), &stopped};
+        });
+        auto m = upload_machine::create(config(data.size())).value();
+        auto r = run(m, pool, src, opts);
+        INFO((r ? std::string("ok") : r.error().what()));
+        REQUIRE(r);
+        CHECK(stopped.load() == 0);
+        CHECK(shared.oss.objects.at("bucket/run/test.bin").data == data);
     }
 }

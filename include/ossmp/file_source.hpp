@@ -28,11 +28,16 @@ namespace ossmp::inline v0 {
 class file_source {
 public:
     /// Opens `path` for reading. Errors: errc::io_error naming the path and the reason
-    /// (missing, unreadable, a directory...).
+    /// (missing, unreadable, a directory, a FIFO or device: not a regular file). Never
+    /// blocks: the path is checked before it is opened, and opened non-blocking, so a FIFO
+    /// with no writer is refused instead of hanging in open().
     static result<file_source> open(const std::string& path) {
-        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) return io_failure("cannot open", path);
         struct stat st {};
+        if (::stat(path.c_str(), &st) != 0) return io_failure("cannot open", path);
+        if (!S_ISREG(st.st_mode)) return not_regular(path, st.st_mode);
+        // Non-blocking, in case the path was swapped for a FIFO since the stat.
+        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0) return io_failure("cannot open", path);
         if (::fstat(fd, &st) != 0) {
             auto e = io_failure("cannot stat", path);
             ::close(fd);
@@ -40,8 +45,9 @@ public:
         }
         if (!S_ISREG(st.st_mode)) {
             ::close(fd);
-            return make_error(errc::io_error, path + " is not a regular file");
+            return not_regular(path, st.st_mode);
         }
+        if (int fl = ::fcntl(fd, F_GETFL); fl >= 0) ::fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
         file_source f;
         f.fd_ = fd;
         f.path_ = path;
@@ -130,6 +136,14 @@ private:
     }
     static std::int64_t ns_of(const timespec& t) noexcept {
         return static_cast<std::int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
+    }
+    static error not_regular(const std::string& path, mode_t mode) {
+        std::string kind = S_ISDIR(mode)                   ? "a directory"
+                           : S_ISFIFO(mode)                ? "a FIFO"
+                           : S_ISSOCK(mode)                ? "a socket"
+                           : S_ISCHR(mode) || S_ISBLK(mode) ? "a device"
+                                                            : "a special file";
+        return make_error(errc::io_error, path + " is not a regular file (it is " + kind + ")");
     }
     static error io_failure(const char* what, const std::string& path) {
         return make_error(errc::io_error, std::string(what) + " " + path + ": " + std::strerror(errno));

@@ -45,11 +45,17 @@ concept Clock = requires(C& c, time_point t) {
 struct run_options {
     /// save_checkpoint actions write here, atomically ("" = checkpoints are not saved).
     std::string checkpoint_path;
-    /// When set and true, the machine is cancelled (checked before every step).
+    /// When set and true, the machine is cancelled (checked before every step). When the
+    /// transport is a CancellableTransport, run() then also cancels the requests it has in
+    /// flight (Initiate, ListParts, parts), so a slow or silent server does not hold the
+    /// cancel up; once Complete has been sent nothing is cancelled (the machine ignores
+    /// cancel from there on) and the cleanup the machine decides on (abort or keep) is
+    /// sent normally. Pair it with max_wait so the flag is looked at while waiting.
     const std::atomic<bool>* cancel = nullptr;
     /// Called on the driving thread before every step with the machine's progress (for a
-    /// progress display, say); returning true cancels the upload, as `cancel` does. Keep it
-    /// short: the upload waits for it.
+    /// progress display, say); returning true cancels the upload, as `cancel` does (an
+    /// overall deadline is one use). Keep it short: the upload waits for it. It receives a
+    /// copy of the figures, never the machine.
     std::function<bool(const progress&)> on_step;
     /// When set, no single wait (for the transport or a retry delay) lasts longer, so
     /// on_step and `cancel` are looked at this often even while a slow part is in flight.
@@ -59,6 +65,15 @@ struct run_options {
     /// failed write does.
     std::function<result<void>(std::string text)> save_checkpoint;
 };
+
+namespace detail {
+// States whose requests in flight the machine gives up when cancelled: the upload has not
+// reached Complete, so ending those requests early loses nothing but their own progress.
+constexpr bool abandons_on_cancel(upload_state s) noexcept {
+    return s == upload_state::initiating || s == upload_state::listing || s == upload_state::uploading ||
+           s == upload_state::draining;
+}
+}  // namespace detail
 
 /// Reads `range` of `source` in 1 MiB chunks and returns its CRC-64 and, if asked, base64 MD5.
 template <BodySource S>
@@ -123,10 +138,20 @@ result<upload_outcome> run(upload_machine& m, T& transport, S& source, const run
     auto capped = [&](time_point deadline) {
         return opts.max_wait ? std::min(deadline, clock.now() + *opts.max_wait) : deadline;
     };
+    // Cancelling the transport reaches only the requests in flight now, so it is done once,
+    // in a state whose requests the machine abandons on cancel (never Complete or cleanup).
+    bool cancel_asked = false, transport_cancelled = false;
     for (;;) {
-        if (opts.cancel && opts.cancel->load()) m.cancel();
-        if (opts.on_step && opts.on_step(m.stats())) m.cancel();
+        if (opts.cancel && opts.cancel->load()) cancel_asked = true;
+        if (opts.on_step && opts.on_step(m.stats())) cancel_asked = true;
+        if (cancel_asked) m.cancel();
         auto a = m.next(clock.now());
+        if constexpr (CancellableTransport<T>) {
+            if (cancel_asked && !transport_cancelled && !bodies.empty() && detail::abandons_on_cancel(m.state())) {
+                transport.cancel();
+                transport_cancelled = true;
+            }
+        }
         result<void> r = ok();
         if (auto* s = std::get_if<send_request>(&a)) {
             auto& x = bodies.emplace(s->id, exchange{std::move(s->request), {}}).first->second;

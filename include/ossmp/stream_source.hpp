@@ -1,6 +1,8 @@
 // ossmp: a body source over a stream of unknown size (a pipe, stdin, a socket). The
 // upload machine asks for each part to be read (read_source) and says when its bytes are
 // no longer needed (release_body), so at most max_in_flight parts are buffered at once.
+// Buffers hold the bytes read, not the part size: memory stays below max_in_flight × part
+// size, and a stream shorter than one part costs about its own length.
 #pragma once
 
 #include <algorithm>
@@ -46,9 +48,12 @@ public:
     static stream_source from_fd(int fd) { return stream_source(fd_reader(fd)); }
 
     /// Reads up to `max_length` bytes (the stream's bytes from `offset`) into the buffer of
-    /// part `part_number`; returns how many (fewer at the end of the stream).
+    /// part `part_number`; returns how many (fewer at the end of the stream). The buffer
+    /// grows with the bytes that arrive (doubling from 64 KiB), so a short stream costs
+    /// little memory whatever the part size: memory follows the data, never `max_length`.
     result<std::size_t> fill(std::uint32_t part_number, std::uint64_t offset, std::uint64_t max_length) {
         (void)part_number;
+        constexpr std::size_t first_chunk = 64u << 10;
         std::vector<char> buf;
         {
             std::lock_guard lock(mutex_);
@@ -57,9 +62,12 @@ public:
                 spare_.pop_back();
             }
         }
-        buf.resize(static_cast<std::size_t>(max_length));
+        const auto max = static_cast<std::size_t>(max_length);
+        // A reused buffer keeps its capacity; resize within it costs no allocation.
+        buf.resize(std::min(max, std::max(buf.capacity(), first_chunk)));
         std::size_t got = 0;
-        while (got < buf.size()) {
+        while (got < max) {
+            if (got == buf.size()) buf.resize(std::min(max, std::max(first_chunk, buf.size() * 2)));
             auto r = read_(std::span<char>(buf.data() + got, buf.size() - got));
             if (!r) return r;
             if (*r == 0) break;

@@ -13,6 +13,16 @@
 //       Return one finished request, waiting until one finishes or `deadline` passes
 //       (then nullopt). time_point::max() means no deadline.
 //
+// Optionally, a Transport can end its requests in flight early (CancellableTransport):
+//
+//   void cancel();
+//       End every request in flight now (or as soon as it can), called on the thread that
+//       calls start() and wait(). Each still completes exactly once through wait(): with
+//       its response if it had already finished, else with a transport_error of
+//       errc::cancelled. Requests started after the call are not affected. ossmp::run calls
+//       it when the upload is cancelled, so Ctrl-C does not wait for a slow or silent
+//       server; the machine still decides what happens to the upload (abort or keep).
+//
 // Obligations, because the request is signed before it reaches you: send headers exactly
 // as given (do not add Content-Type, Content-MD5 or x-oss-* headers, do not change the
 // path: no dot-segment normalization, no re-encoding), do not follow redirects, and report
@@ -21,6 +31,7 @@
 // other. An HTTP error status is a response, not a transport error.
 #pragma once
 
+#include <atomic>
 #include <concepts>
 #include <cstdint>
 #include <optional>
@@ -61,6 +72,21 @@ template <class B>
 concept BlockingTransport = requires(B& b, const http_request& req, body_reader& body) {
     { b.perform(req, body) } -> std::same_as<exchange_result>;
 };
+
+/// A Transport that can end its requests in flight early: `void cancel()` (see above).
+template <class T>
+concept CancellableTransport = Transport<T> && requires(T& t) { t.cancel(); };
+
+/// A BlockingTransport whose exchange can be interrupted from another thread: the overload
+/// `perform(req, body, stop)` returns soon after `stop` becomes true (checked before it
+/// starts and while it runs), with a transport_error of errc::cancelled unless the response
+/// was already complete. thread_pool_transport uses it to implement cancel().
+template <class B>
+concept CancellableBlockingTransport =
+    BlockingTransport<B> &&
+    requires(B& b, const http_request& req, body_reader& body, const std::atomic<bool>& stop) {
+        { b.perform(req, body, stop) } -> std::same_as<exchange_result>;
+    };
 
 namespace detail {
 // Readable diagnostics instead of a wall of template errors (Beast #2994).

@@ -16,6 +16,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@ namespace ossmp_test {
 struct process_result {
     int status = -1;  ///< exit status, or 128 + signal number when killed
     std::string out, err;
+    long max_rss_kib = 0;  ///< the child's peak resident memory (getrusage's ru_maxrss)
 };
 
 /// This process's environment with `overrides` applied, as NAME=VALUE strings for exec:
@@ -106,8 +108,10 @@ public:
     /// Waits for the child to end; returns what it printed and its status.
     process_result wait() {
         int st = 0;
-        while (::waitpid(pid_, &st, 0) < 0 && errno == EINTR) {
+        struct rusage ru {};
+        while (::wait4(pid_, &st, 0, &ru) < 0 && errno == EINTR) {
         }
+        result_.max_rss_kib = ru.ru_maxrss;
         waited_ = true;
         feeder_.join();
         readers_[0].join();

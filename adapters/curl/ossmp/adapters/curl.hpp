@@ -8,6 +8,8 @@
 //                    worker thread: the fastest way to upload, see README.md here) or with
 //                    ossmp::sequential_transport;
 //   multi_transport  a Transport on curl_multi, every request on the calling thread;
+//                    both can cancel requests in flight (client::perform with a stop
+//                    flag, multi_transport::cancel), which ossmp::run uses on cancel;
 //   options          timeouts (connect, stall, total), upload buffer size, Expect policy,
 //                    CA file, proxy, host-to-address mapping (virtual-hosted loopback);
 //   error_kind / to_transport_error

@@ -31,12 +31,13 @@ namespace ossmp::inline v0::adapters::curl {
 ///     ossmp::adapters::curl::multi_transport t(opts);
 ///     auto outcome = ossmp::run(machine, t, source);
 ///
-/// Not thread-safe: one thread calls start() and wait() (that is how ossmp::run drives a
-/// transport). It does its work, including reading bodies from the body_readers, inside
-/// wait(). Measured on 2 cores it is slower than thread_pool_transport<client> for large
-/// parts (one thread does every send(), CRC and poll; see adapters/curl/README.md), so
-/// prefer the thread pool for throughput and this for many small concurrent requests on
-/// few threads. Neither copyable nor movable (libcurl holds pointers into it).
+/// Not thread-safe: one thread calls start(), wait() and cancel() (that is how ossmp::run
+/// drives a transport; cancel() ends every request in flight at once). It does its work,
+/// including reading bodies from the body_readers, inside wait(). Measured on 2 cores it
+/// is slower than thread_pool_transport<client> for large parts (one thread does every
+/// send(), CRC and poll; see adapters/curl/README.md), so prefer the thread pool for
+/// throughput and this for many small concurrent requests on few threads. Neither
+/// copyable nor movable (libcurl holds pointers into it).
 class multi_transport {
 public:
     /// A transport with `opts` for every request. Initialises libcurl once per process.
@@ -121,6 +122,18 @@ public:
         }
     }
 
+    /// Ends every request in flight at once: each is reported by the next wait() calls as a
+    /// transport_error of errc::cancelled (requests already finished keep their outcome).
+    /// Their connections are closed; requests started later are not affected.
+    void cancel() {
+        for (auto& a : active_) {
+            curl_multi_remove_handle(multi_, a.t->handle());
+            done_.push_back({a.id, a.t->cancelled()});
+            idle_.push_back(std::move(a.t));
+        }
+        active_.clear();
+    }
+
     /// Requests started and not yet returned by wait().
     std::size_t in_flight() const noexcept { return active_.size() + done_.size(); }
 
@@ -154,6 +167,7 @@ private:
         for (auto& a : active_) {
             curl_multi_remove_handle(multi_, a.t->handle());
             a.t->abandon();
+            a.t->renew();
             done_.push_back({a.id, transport_error{errc::transport_other, why}});
             idle_.push_back(std::move(a.t));
         }
@@ -168,5 +182,6 @@ private:
 };
 
 static_assert(Transport<multi_transport>);
+static_assert(CancellableTransport<multi_transport>);
 
 }  // namespace ossmp::inline v0::adapters::curl

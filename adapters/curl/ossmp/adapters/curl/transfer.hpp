@@ -1,6 +1,6 @@
 // ossmp libcurl adapter: one easy handle set up for one request at a time. Both the
-// blocking client (curl_easy_perform) and the multi transport (curl_multi) drive their
-// requests through this class, so they send byte-identical requests.
+// blocking client and the multi transport drive their requests through this class, so they
+// send byte-identical requests.
 //
 // What it asks of libcurl, and why:
 //   * the URL is scheme://host + target() exactly as built and signed; CURLOPT_PATH_AS_IS
@@ -16,7 +16,11 @@
 //     upload buffer (no part-sized copy; body_reader computes the CRC-64 on the way), with
 //     the exact Content-Length (INFILESIZE_LARGE / POSTFIELDSIZE_LARGE, never chunked);
 //     the seek callback rewinds the body_reader so curl can resend a body;
-//   * no redirects, HTTP/1.1, connections kept alive and reused, NOSIGNAL (threads).
+//   * no redirects, HTTP/1.1, connections kept alive and reused, NOSIGNAL (threads);
+//   * a transfer that failed or was interrupted leaves its easy handle for a fresh one:
+//     libcurl 7.88 can leave a handle half torn down after a failed transfer (after a
+//     failed DNS lookup it refuses CURLOPT_BUFFERSIZE for every later request), and the
+//     connections live in the multi handle's cache anyway, so nothing of value is lost.
 #pragma once
 
 #include <algorithm>
@@ -117,19 +121,97 @@ public:
 
     // Sets the handle up to send `req` with the body from `body`. Returns the error to
     // report instead when the request cannot be sent at all (no handle, a header with CR or
-    // LF, an option libcurl refuses); then the handle must not be performed.
+    // LF, an option libcurl refuses even on a fresh handle); then the handle must not be
+    // performed.
     std::optional<transport_error> prepare(const http_request& req, body_reader& body) {
-        if (!easy_ || !easy_ok_)
-            return transport_error{errc::transport_other,
-                                   init_rc_ != CURLE_OK
-                                       ? "curl_global_init failed: " + std::string(curl_easy_strerror(init_rc_))
-                                       : std::string("libcurl could not allocate an easy handle")};
+        if (has_control(req.host) || has_control(req.method))
+            return transport_error{errc::transport_other, "the request's host or method contains CR, LF or NUL"};
+        for (const auto& h : req.headers)
+            if (has_control(h.name) || has_control(h.value) || h.name.empty())
+                return transport_error{errc::transport_other,
+                                       "request header " + (has_control(h.name) ? std::string("name") : h.name) +
+                                           " is empty or contains CR, LF or NUL"};
+        host_ = host_name(req.host);
+        for (int attempt = 0;; ++attempt) {
+            if (!easy_ || !easy_ok_)
+                return transport_error{errc::transport_other,
+                                       init_rc_ != CURLE_OK
+                                           ? "curl_global_init failed: " + std::string(curl_easy_strerror(init_rc_))
+                                           : std::string("libcurl could not allocate an easy handle")};
+            if (configure(req, body)) return std::nullopt;
+            if (attempt == 1) break;
+            renew();  // a handle some earlier failure left in a bad state; a fresh one is clean
+        }
+        body_ = nullptr;
+        return transport_error{errc::transport_other,
+                               "libcurl refused option " + std::to_string(static_cast<int>(refused_option_)) + " (" +
+                                   curl_easy_strerror(refused_) +
+                                   ") for this request, even on a fresh handle (out of memory, or built without a "
+                                   "feature it needs)"};
+    }
+
+    // The outcome of the request, once libcurl finished it with `rc` (the handle is no
+    // longer in any multi handle). Leaves the handle ready for prepare(): after a failure,
+    // a fresh one.
+    exchange_result finish(CURLcode rc) {
+        flush_pending();
+        body_ = nullptr;
+        if (rc == CURLE_OK) {
+            long status = 0;
+            curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
+            response_.status = static_cast<int>(status);
+            return std::exchange(response_, http_response{});
+        }
+        response_ = http_response{};
+        std::string detail = errbuf_;
+        renew();
+        if (read_error_) {
+            // Our read callback aborted the transfer: report the source's failure itself,
+            // so the machine fails the upload instead of retrying a source that cannot work.
+            auto e = std::move(*read_error_);
+            read_error_.reset();
+            return transport_error{e.code, "reading the request body failed: " + e.message};
+        }
+        if (rc == CURLE_COULDNT_RESOLVE_HOST && !host_.empty())
+            return transport_error{error_kind(rc), "could not resolve host " + host_ + " (curl error " +
+                                                       std::to_string(static_cast<int>(rc)) + ")"};
+        return to_transport_error(rc, detail);
+    }
+
+    // Ends a request that was interrupted mid-transfer (already removed from its multi
+    // handle): its outcome is a transport_error of errc::cancelled, and the handle, which
+    // may hold a half-sent request, is replaced by a fresh one.
+    transport_error cancelled() {
+        abandon();
+        renew();
+        return transport_error{errc::cancelled, "the request was cancelled"};
+    }
+
+    // Replaces the easy handle by a fresh one (the options are set anew per request).
+    void renew() noexcept {
+        if (easy_) curl_easy_cleanup(easy_);
+        easy_ = init_rc_ == CURLE_OK ? curl_easy_init() : nullptr;
+    }
+
+    // Forgets a prepared request that will not be performed.
+    void abandon() noexcept {
+        body_ = nullptr;
+        read_error_.reset();
+        pending_ = false;
+        response_ = http_response{};
+    }
+
+private:
+    // Every option for one request, from libcurl's defaults. False when libcurl refused
+    // one (refused_option_ and refused_ say which and why).
+    bool configure(const http_request& req, body_reader& body) {
         body_ = &body;
         read_error_.reset();
         response_ = http_response{};
         pending_ = false;
         errbuf_[0] = '\0';
         head_ = req.method == "HEAD";
+        refused_ = CURLE_OK;
         bool ok = true;
         // Start from libcurl's defaults so nothing of the previous request leaks into this
         // one; the connection cache, DNS cache and TLS sessions survive a reset.
@@ -193,17 +275,11 @@ public:
         }
 
         // Headers: Host and the request's own fields verbatim, then blanks that remove what
-        // curl would add by itself.
+        // curl would add by itself. (prepare() has refused CR, LF and NUL already.)
         headers_.clear();
-        if (has_control(req.host) || has_control(req.method))
-            return transport_error{errc::transport_other, "the request's host or method contains CR, LF or NUL"};
         ok &= headers_.append("Host: " + req.host);
         bool has_accept = false, has_type = false, has_expect = false;
         for (const auto& h : req.headers) {
-            if (has_control(h.name) || has_control(h.value) || h.name.empty())
-                return transport_error{errc::transport_other,
-                                       "request header " + (has_control(h.name) ? std::string("name") : h.name) +
-                                           " is empty or contains CR, LF or NUL"};
             has_accept |= iequals(h.name, "Accept");
             has_type |= iequals(h.name, "Content-Type");
             has_expect |= iequals(h.name, "Expect");
@@ -218,49 +294,24 @@ public:
             if (expect) ok &= set(CURLOPT_EXPECT_100_TIMEOUT_MS, static_cast<long>(opts_.expect_timeout.count()));
         }
         ok &= set(CURLOPT_HTTPHEADER, headers_.get());
-        if (!ok) {
-            body_ = nullptr;
-            return transport_error{errc::transport_other,
-                                   "libcurl refused an option for this request (out of memory, or built without "
-                                   "a feature it needs)"};
-        }
-        return std::nullopt;
+        if (!ok && refused_ == CURLE_OK) refused_ = CURLE_OUT_OF_MEMORY;  // a header list allocation failed
+        return ok;
     }
 
-    // The outcome of the request, once libcurl finished it with `rc`. Leaves the handle
-    // ready for prepare().
-    exchange_result finish(CURLcode rc) {
-        flush_pending();
-        body_ = nullptr;
-        if (rc == CURLE_OK) {
-            long status = 0;
-            curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
-            response_.status = static_cast<int>(status);
-            return std::exchange(response_, http_response{});
-        }
-        response_ = http_response{};
-        if (read_error_) {
-            // Our read callback aborted the transfer: report the source's failure itself,
-            // so the machine fails the upload instead of retrying a source that cannot work.
-            auto e = std::move(*read_error_);
-            read_error_.reset();
-            return transport_error{e.code, "reading the request body failed: " + e.message};
-        }
-        return to_transport_error(rc, errbuf_);
+    // "host" of "host:port", "[v6]" of "[v6]:port".
+    static std::string host_name(std::string_view authority) {
+        if (!authority.empty() && authority.front() == '[') return std::string(authority.substr(0, authority.find(']') + 1));
+        return std::string(authority.substr(0, authority.find(':')));
     }
 
-    // Forgets a prepared request that will not be performed.
-    void abandon() noexcept {
-        body_ = nullptr;
-        read_error_.reset();
-        pending_ = false;
-        response_ = http_response{};
-    }
-
-private:
     template <class V>
     bool set(CURLoption opt, V value) noexcept {
-        return curl_easy_setopt(easy_, opt, value) == CURLE_OK;
+        CURLcode rc = curl_easy_setopt(easy_, opt, value);
+        if (rc != CURLE_OK && refused_ == CURLE_OK) {
+            refused_ = rc;
+            refused_option_ = opt;
+        }
+        return rc == CURLE_OK;
     }
 
     static std::size_t on_read(char* buffer, std::size_t size, std::size_t n, void* self) {
@@ -343,6 +394,9 @@ private:
     slist connect_to_;
     slist headers_;
     std::string url_;
+    std::string host_;  // the request's host name, for "could not resolve host" messages
+    CURLcode refused_ = CURLE_OK;
+    CURLoption refused_option_ = CURLOPT_URL;
     char errbuf_[CURL_ERROR_SIZE] = {};
     body_reader* body_ = nullptr;
     std::optional<error> read_error_;

@@ -1,24 +1,26 @@
-// ossmp CLI: the upload loop shared by `cp` and `demo`: ossmp's driver loop (README) plus
-// a progress line, Ctrl-C turned into a clean pause, and checkpoints saved as asked.
+// ossmp CLI: the upload loop shared by `cp` and `demo`: ossmp::run plus a progress line,
+// Ctrl-C and --timeout turned into a clean pause, and checkpoints written on a background
+// thread. Everything goes through run_options; nothing here calls into the machine while it
+// runs.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
-#include <optional>
-#include <thread>
 #include <csignal>
 #include <cstdio>
 #include <functional>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include <unistd.h>
 
 #include <ossmp/ossmp.hpp>
 
-#include "common.hpp"
 #include "progress_line.hpp"
+#include "report.hpp"
 
 namespace ossmp_cli {
 
@@ -29,7 +31,15 @@ extern "C" inline void on_interrupt(int) {
     if (interrupted.exchange(true)) _exit(exit_interrupted);
 }
 
-// Progress on a terminal: one line, redrawn at most five times a second.
+/// Ctrl-C and SIGTERM set `interrupted` (a second one exits at once); SIGPIPE is ignored
+/// because libcurl runs with NOSIGNAL.
+inline void install_interrupt_handlers() {
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+    std::signal(SIGPIPE, SIG_IGN);
+}
+
+/// Progress on a terminal: one line, redrawn at most five times a second.
 class progress_printer {
 public:
     explicit progress_printer(bool enabled) : enabled_(enabled) {}
@@ -54,9 +64,9 @@ private:
     std::chrono::steady_clock::time_point last_{};
 };
 
-// Writes checkpoints on a background thread (atomically, with fsync), so the upload never
-// waits on the disk: a save replaces any save still pending, and flush() waits for the
-// last one. A failed write is reported back through take_error().
+/// Writes checkpoints on a background thread (atomically, with fsync), so the upload never
+/// waits on the disk: a save replaces any save still pending, and flush() waits for the
+/// last one. A failed write is kept for take_error().
 class checkpoint_writer {
 public:
     explicit checkpoint_writer(std::string path) : path_(std::move(path)) {
@@ -79,11 +89,12 @@ public:
         }
         wake_.notify_all();
     }
-    /// Waits until every save so far is on disk.
+    /// Waits until every save so far is on disk (or failed).
     void flush() {
         std::unique_lock lock(mutex_);
         idle_.wait(lock, [&] { return !pending_ && !writing_; });
     }
+    /// The first write that failed, once.
     std::optional<ossmp::error> take_error() {
         std::lock_guard lock(mutex_);
         auto e = std::move(error_);
@@ -104,7 +115,7 @@ private:
             auto r = ossmp::write_file_atomically(path_, text);
             lock.lock();
             writing_ = false;
-            if (!r) error_ = r.error();
+            if (!r && !error_) error_ = r.error();
             idle_.notify_all();
         }
     }
@@ -118,41 +129,52 @@ private:
     std::thread thread_;
 };
 
-// ossmp::run with a progress line, Ctrl-C (or `cancel_when`) as a clean pause, and
-// checkpoints written on a background thread. Waits are capped at 200 ms so the progress
-// line and the interrupt flag stay live while a slow part is in flight.
+/// What drive() does besides running the upload.
+struct drive_options {
+    std::string checkpoint_path;  ///< "" = no checkpoints
+    std::optional<std::chrono::steady_clock::time_point> deadline;  ///< --timeout
+    std::function<bool(const ossmp::progress&)> pause_when;  ///< demo: pause half-way
+};
+
+/// How drive() ended.
+struct drive_result {
+    ossmp::result<ossmp::upload_outcome> outcome = ossmp::make_error(ossmp::errc::wrong_state, "not run");
+    bool deadline_passed = false;                  ///< the pause was the --timeout's
+    std::optional<ossmp::error> checkpoint_error;  ///< a checkpoint could not be written
+};
+
+/// ossmp::run with the progress line, Ctrl-C, the deadline and background checkpoints.
+/// Waits are capped at 100 ms so the progress line, Ctrl-C and the deadline stay live while
+/// a slow part is in flight (run() then also cancels the transport's requests).
 template <class T, class S>
-ossmp::result<ossmp::upload_outcome> drive(ossmp::upload_machine& m, T& net, S& source, const std::string& cp_path,
-                                           progress_printer& progress,
-                                           const std::function<bool(const ossmp::progress&)>& cancel_when = {}) {
-    checkpoint_writer checkpoints(cp_path);
+drive_result drive(ossmp::upload_machine& m, T& net, S& source, progress_printer& progress, const drive_options& o) {
+    drive_result out;
+    checkpoint_writer checkpoints(o.checkpoint_path);
     ossmp::run_options opts;
     opts.cancel = &interrupted;
-    opts.max_wait = ossmp::duration(200);
+    opts.max_wait = ossmp::duration(100);
     opts.on_step = [&](const ossmp::progress& p) {
-        // A background write that failed fails the upload, as a failed write in run() does.
-        if (auto e = checkpoints.take_error()) (void)m.on_local_error(*e, ossmp::system_clock{}.now());
         progress.update(p);
-        return cancel_when && cancel_when(p);
+        if (o.deadline && std::chrono::steady_clock::now() >= *o.deadline) out.deadline_passed = true;
+        return out.deadline_passed || (o.pause_when && o.pause_when(p));
     };
+    // A background write that failed is handed to run() at the next save, which fails the
+    // upload as a failed write does.
     opts.save_checkpoint = [&](std::string text) -> ossmp::result<void> {
+        if (auto e = checkpoints.take_error()) {
+            out.checkpoint_error = *e;
+            return *e;
+        }
         checkpoints.save(std::move(text));
         return ossmp::ok();
     };
-    auto r = ossmp::run(m, net, source, opts);
+    out.outcome = ossmp::run(m, net, source, opts);
     progress.update(m.stats(), true);
     // On success the caller deletes the checkpoint next; a paused upload resumes from the
     // latest one. Either way every save must be on disk first.
     checkpoints.flush();
-    return r;
-}
-
-/// Ctrl-C and SIGTERM set `interrupted` (a second one exits at once); SIGPIPE is ignored
-/// because libcurl runs with NOSIGNAL.
-inline void install_interrupt_handlers() {
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
-    std::signal(SIGPIPE, SIG_IGN);
+    if (auto e = checkpoints.take_error(); e && !out.checkpoint_error) out.checkpoint_error = *e;
+    return out;
 }
 
 }  // namespace ossmp_cli

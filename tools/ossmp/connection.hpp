@@ -1,8 +1,8 @@
-// ossmp CLI: what every subcommand shares: where OSS is and how to sign (from flags and the
-// environment the official tools use), exit statuses, error output, and one-shot requests.
+// ossmp CLI: where OSS is and how to sign (from flags and the environment the official
+// tools use), the overall --timeout, and one-shot requests for the listing commands.
 #pragma once
 
-#include <cstdio>
+#include <chrono>
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -12,76 +12,28 @@
 #include <ossmp/ossmp.hpp>
 
 #include "args.hpp"
-#include "json_out.hpp"
+#include "report.hpp"
 
 namespace ossmp_cli {
 
-/// Exit statuses, distinct per kind of failure so scripts can branch on them.
-enum exit_status : int {
-    exit_ok = 0,
-    exit_internal = 1,     ///< a bug or an unexpected state
-    exit_usage = 2,        ///< bad flags, sizes, URLs, missing credentials: nothing was sent
-    exit_service = 3,      ///< OSS answered with an error (code, message, request id, EC shown)
-    exit_integrity = 4,    ///< CRC-64 / digest mismatch, or the source changed
-    exit_local_io = 5,     ///< a local file or checkpoint could not be read or written
-    exit_network = 6,      ///< no usable answer from the network after retries
-    exit_interrupted = 130,  ///< Ctrl-C: paused, the checkpoint is kept
-};
-
-/// The exit status for an error, by its band and kind.
-inline int exit_status_for(const ossmp::error& e) {
-    using ossmp::errc;
-    switch (e.code) {
-    case errc::cancelled: return exit_interrupted;
-    case errc::crc_mismatch:
-    case errc::digest_mismatch:
-    case errc::source_changed: return exit_integrity;
-    case errc::io_error:
-    case errc::source_short_read:
-    case errc::checkpoint_invalid: return exit_local_io;
-    case errc::checkpoint_mismatch: return exit_usage;
-    case errc::retries_exhausted: return e.oss_code.empty() && e.http_status == 0 ? exit_network : exit_service;
-    default: break;
-    }
-    switch (ossmp::band(e.code)) {
-    case 100: return exit_usage;
-    case 200:
-    case 300: return exit_service;
-    case 400: return exit_network;
-    default: return exit_internal;
-    }
-}
-
-/// Prints an error as one line on stderr ("ossmp: error: ..."), or as the --json object on
-/// stdout, and returns its exit status. Errors never carry secrets (see ossmp::error).
-inline int report_error(const ossmp::error& e, bool json) {
-    int status = exit_status_for(e);
-    if (json) {
-        json_object err;
-        err.str("kind", ossmp::to_string(e.code))
-            .str("operation", ossmp::to_string(e.op))
-            .num("part", e.part_number)
-            .num("http_status", static_cast<std::uint64_t>(e.http_status))
-            .str("code", e.oss_code)
-            .str("message", e.message)
-            .str("request_id", e.request_id)
-            .str("ec", e.ec);
-        std::printf("%s\n", json_object().boolean("ok", false).raw("error", err.done()).num("exit_status", status).done().c_str());
-    } else {
-        std::fprintf(stderr, "ossmp: error: %s\n", e.what().c_str());
-    }
-    return status;
-}
-
-/// A usage error with our own message.
-inline ossmp::error usage(std::string message) { return ossmp::make_error(ossmp::errc::invalid_argument, std::move(message)); }
-
 /// Flags every network subcommand accepts.
 inline void add_connection_flags(flag_spec& spec) {
-    for (auto f : {"endpoint", "region", "sign", "access-key-id", "access-key-secret", "security-token"}) spec[f] = true;
+    for (auto f : {"endpoint", "region", "sign", "access-key-id", "access-key-secret", "security-token", "timeout"})
+        spec[f] = true;
     spec["path-style"] = false;
     spec["virtual-hosted"] = false;
 }
+
+/// The help lines for add_connection_flags.
+inline constexpr const char* connection_help =
+    "  --endpoint URL        OSS endpoint (default: $OSS_ENDPOINT), e.g. https://oss-cn-hangzhou.aliyuncs.com\n"
+    "  --region R            V4 signing region (default: $OSS_REGION, or read off the endpoint)\n"
+    "  --sign v1|v4          signature version (default v4)\n"
+    "  --path-style | --virtual-hosted   addressing style (default: virtual-hosted for OSS hosts)\n"
+    "  --access-key-id ID, --access-key-secret S, --security-token T\n"
+    "                        credentials (default: $OSS_ACCESS_KEY_ID, $OSS_ACCESS_KEY_SECRET,\n"
+    "                        $OSS_SESSION_TOKEN; flags show in `ps`, the variables do not)\n"
+    "  --timeout DURATION    give up after this long overall (e.g. 90s, 15m, 2h; exit status 6)\n";
 
 inline std::optional<std::string> env(const char* name) {
     const char* v = std::getenv(name);
@@ -89,14 +41,25 @@ inline std::optional<std::string> env(const char* name) {
     return std::string(v);
 }
 
-/// Where OSS is and how requests are signed, from flags first, then OSS_ENDPOINT,
-/// OSS_REGION, OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET, OSS_SESSION_TOKEN.
+/// Where OSS is, how requests are signed, and the overall deadline.
 struct connection {
     ossmp::endpoint ep;
     ossmp::signing_config signing;
     ossmp::adapters::curl::options http;
+    std::optional<std::chrono::milliseconds> timeout;        ///< --timeout
+    std::optional<std::chrono::steady_clock::time_point> deadline;  ///< when it runs out
+
+    /// The error for a run that reached its --timeout; `what` says what was going on.
+    ossmp::error timed_out(const std::string& what) const {
+        auto ms = timeout ? timeout->count() : 0;
+        std::string t = ms % 1000 ? std::to_string(ms) + " ms" : std::to_string(ms / 1000) + " s";
+        return ossmp::make_error(ossmp::errc::transport_timeout, "gave up after --timeout " + t + ": " + what);
+    }
+    bool past_deadline() const { return deadline && std::chrono::steady_clock::now() >= *deadline; }
 };
 
+/// Reads flags first, then OSS_ENDPOINT, OSS_REGION, OSS_ACCESS_KEY_ID,
+/// OSS_ACCESS_KEY_SECRET, OSS_SESSION_TOKEN.
 inline ossmp::result<connection> resolve_connection(const parsed_args& a) {
     connection c;
     auto ep_text = a.value("endpoint");
@@ -133,6 +96,12 @@ inline ossmp::result<connection> resolve_connection(const parsed_args& a) {
         return usage("no credentials: set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS)");
     c.signing.creds = {*id, *secret, token.value_or("")};
     if (auto r = ossmp::validate_credentials(c.signing.creds); !r) return r.error();
+    if (auto t = a.value("timeout")) {
+        auto d = parse_duration(*t);
+        if (!d) return usage("--timeout: " + d.error().message);
+        c.timeout = *d;
+        c.deadline = std::chrono::steady_clock::now() + *d;
+    }
     // Virtual-hosted names under localhost ("bucket.localhost") reach the loopback server.
     if (c.ep.host == "localhost" && c.ep.style == ossmp::addressing_style::virtual_hosted)
         c.http.connect_to.push_back({"", c.ep.port, "127.0.0.1", c.ep.port});
@@ -140,15 +109,23 @@ inline ossmp::result<connection> resolve_connection(const parsed_args& a) {
 }
 
 /// Sends one small request (no part body) signed now, and returns the response or the
-/// transport failure as an error.
-inline ossmp::result<ossmp::http_response> send_once(ossmp::adapters::curl::client& http, const connection& c,
-                                                     ossmp::http_request req) {
+/// transport failure as an error. With a --timeout the request gets what is left of it.
+inline ossmp::result<ossmp::http_response> send_once(const connection& c, ossmp::http_request req) {
+    auto http_opts = c.http;
+    if (c.deadline) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*c.deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return c.timed_out(std::string(ossmp::to_string(req.op)) + " was not sent");
+        http_opts.total_timeout = left;
+        http_opts.connect_timeout = std::min(http_opts.connect_timeout, left);
+    }
     if (auto r = ossmp::sign_request(req, c.signing, ossmp::system_clock{}.now()); !r) return r.error();
     ossmp::body_reader body = ossmp::body_reader(std::string_view(req.body));
+    ossmp::adapters::curl::client http(http_opts);
     auto out = http.perform(req, body);
     if (auto* te = std::get_if<ossmp::transport_error>(&out)) {
-        auto e = ossmp::make_error(te->code, te->message, req.op);
-        return e;
+        if (te->code == ossmp::errc::transport_timeout && c.past_deadline())
+            return c.timed_out(std::string(ossmp::to_string(req.op)) + " had no answer");
+        return ossmp::make_error(te->code, te->message, req.op);
     }
     return std::get<ossmp::http_response>(std::move(out));
 }

@@ -1,4 +1,6 @@
 // ossmp CLI: a minimal JSON writer for --json output (objects of strings, numbers, bools).
+// Strings go through json_string (text_out.hpp), so the output is valid JSON whatever bytes
+// a key or message holds.
 #pragma once
 
 #include <cstdint>
@@ -6,30 +8,9 @@
 #include <string>
 #include <string_view>
 
-namespace ossmp_cli {
+#include "text_out.hpp"
 
-/// Appends `s` as a JSON string literal (UTF-8 passed through; control bytes escaped).
-inline void json_string(std::string& out, std::string_view s) {
-    out += '"';
-    for (unsigned char c : s) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (c < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                out += buf;
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
-    }
-    out += '"';
-}
+namespace ossmp_cli {
 
 /// Builds one JSON object field by field.
 class json_object {

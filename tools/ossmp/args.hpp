@@ -2,14 +2,15 @@
 // argument is a usage error that names it (exit status 2), before anything is sent.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <ossmp/detail/ascii.hpp>
 #include <ossmp/result.hpp>
 
 namespace ossmp_cli {
@@ -34,6 +35,15 @@ struct parsed_args {
         return it == flags.end() ? none : it->second;
     }
 };
+
+/// True when the arguments ask for help ("--help" or "-h" before any "--").
+inline bool wants_help(const std::vector<std::string>& argv) {
+    for (const auto& a : argv) {
+        if (a == "--") return false;
+        if (a == "--help" || a == "-h") return true;
+    }
+    return false;
+}
 
 /// Parses argv[first..] against `spec`. "--flag value" and "--flag=value" both work; "--"
 /// ends flags; "-" alone is a positional argument (standard input).
@@ -77,6 +87,31 @@ inline ossmp::result<parsed_args> parse_args(const std::vector<std::string>& arg
     return out;
 }
 
+/// A plain decimal number that fits in T: digits only (no sign, no spaces), nullopt otherwise.
+template <class T>
+std::optional<T> parse_number(std::string_view text) {
+    if (text.empty() || text.size() > 20) return std::nullopt;
+    std::uint64_t v = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        auto d = static_cast<std::uint64_t>(c - '0');
+        if (v > (std::numeric_limits<std::uint64_t>::max() - d) / 10) return std::nullopt;
+        v = v * 10 + d;
+    }
+    if (v > std::numeric_limits<T>::max()) return std::nullopt;
+    return static_cast<T>(v);
+}
+
+/// Splits "123unit" into its digits and its unit, lower-cased.
+inline std::pair<std::string_view, std::string> number_and_unit(std::string_view text) {
+    std::size_t digits = 0;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+    std::string unit(text.substr(digits));
+    for (auto& c : unit)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return {text.substr(0, digits), unit};
+}
+
 /// Parses a size: plain bytes ("1048576"), binary units K/KiB, M/MiB, G/GiB, T/TiB
 /// ("8MiB", "64M" = 64 MiB) and decimal KB/MB/GB/TB ("5MB" = 5,000,000). Case-insensitive
 /// units; no fractions, no negative numbers; overflow is an error.
@@ -85,12 +120,9 @@ inline ossmp::result<std::uint64_t> parse_size(std::string_view text) {
         return ossmp::make_error(ossmp::errc::invalid_argument,
                                  "invalid size '" + std::string(text) + "' (use bytes or e.g. 8MiB, 64M, 1GiB)");
     };
-    std::size_t digits = 0;
-    while (digits < text.size() && ossmp::detail::is_digit(text[digits])) ++digits;
-    if (digits == 0) return bad();
-    auto n = ossmp::detail::parse_unsigned<std::uint64_t>(text.substr(0, digits));
+    auto [digits, unit] = number_and_unit(text);
+    auto n = parse_number<std::uint64_t>(digits);
     if (!n) return bad();
-    std::string unit = ossmp::detail::lower(text.substr(digits));
     static const std::pair<const char*, std::uint64_t> units[] = {
         {"", 1}, {"b", 1}, {"k", 1ull << 10}, {"kib", 1ull << 10}, {"m", 1ull << 20}, {"mib", 1ull << 20},
         {"g", 1ull << 30}, {"gib", 1ull << 30}, {"t", 1ull << 40}, {"tib", 1ull << 40}, {"kb", 1000ull},
@@ -100,6 +132,23 @@ inline ossmp::result<std::uint64_t> parse_size(std::string_view text) {
             if (*n > UINT64_MAX / mult) return bad();
             return *n * mult;
         }
+    return bad();
+}
+
+/// Parses a duration: seconds ("90", "90s"), or with a unit: ms, s, m, h ("500ms", "15m",
+/// "2h"). Zero is refused.
+inline ossmp::result<std::chrono::milliseconds> parse_duration(std::string_view text) {
+    auto bad = [&] {
+        return ossmp::make_error(ossmp::errc::invalid_argument,
+                                 "invalid duration '" + std::string(text) + "' (use seconds or e.g. 500ms, 90s, 15m, 2h)");
+    };
+    auto [digits, unit] = number_and_unit(text);
+    auto n = parse_number<std::uint32_t>(digits);
+    if (!n || *n == 0) return bad();
+    static const std::pair<const char*, std::int64_t> units[] = {
+        {"", 1000}, {"s", 1000}, {"ms", 1}, {"m", 60000}, {"h", 3600000}};
+    for (auto [u, mult] : units)
+        if (unit == u) return std::chrono::milliseconds(static_cast<std::int64_t>(*n) * mult);
     return bad();
 }
 
