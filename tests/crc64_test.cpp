@@ -2,6 +2,8 @@
 
 #include <json.hpp>
 
+#include "crc_checks.hpp"
+
 #include <ossmp/crypto/crc64.hpp>
 
 #include <cstdio>
@@ -9,10 +11,6 @@
 #include <random>
 #include <string>
 #include <vector>
-
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#endif
 
 using namespace ossmp;
 using ossmp_test::json;
@@ -43,13 +41,6 @@ std::string input_of(const json& e) {
 // The portable kernel on the raw register: the reference every other path is held to.
 std::uint64_t portable_crc(std::uint64_t crc, const void* p, std::size_t n) {
     return ~detail::crc64_slice8(~crc, static_cast<const unsigned char*>(p), n);
-}
-
-std::vector<unsigned char> random_bytes(std::size_t n, std::uint32_t seed) {
-    std::vector<unsigned char> v(n);
-    std::mt19937 rng(seed);
-    for (auto& b : v) b = static_cast<unsigned char>(rng());
-    return v;
 }
 
 }  // namespace
@@ -136,7 +127,7 @@ TEST_CASE("crc64 Go SDK anchor: combine at every split point", "[crc64]") {
 
 TEST_CASE("crc64 update continues a finished CRC at every split", "[crc64]") {
     // Long enough that both halves reach the folding kernels for most splits.
-    const auto buf = random_bytes(1200, 64);
+    const auto buf = ossmp_test::crc_random_bytes(1200, 64);
     const std::uint64_t whole = portable_crc(0, buf.data(), buf.size());
     CHECK(crc64_of(buf.data(), buf.size()) == whole);
     for (std::size_t i = 0; i <= buf.size(); ++i) {
@@ -154,7 +145,7 @@ TEST_CASE("crc64 update continues a finished CRC at every split", "[crc64]") {
 
 TEST_CASE("crc64_combine on random data", "[crc64]") {
     std::mt19937 rng(182);
-    const auto buf = random_bytes(300000, 1982);
+    const auto buf = ossmp_test::crc_random_bytes(300000, 1982);
     for (int it = 0; it < 200; ++it) {
         const std::size_t a = rng() % 150000, b = rng() % 150000;
         const std::size_t lens[] = {a % 40, a, a % 5000};
@@ -175,126 +166,33 @@ TEST_CASE("crc64_combine on random data", "[crc64]") {
 }
 
 TEST_CASE("crc64 kernel list: portable first, accelerated ones when the CPU has them", "[crc64]") {
-    const auto kernels = detail::crc64_kernels();
-    REQUIRE(kernels.size() >= 1);
-    CHECK(std::string(kernels[0].name) == "slice8");
-    std::vector<std::string> names;
-    for (auto k : kernels) names.push_back(k.name);
+    const auto names = ossmp_test::checked_kernel_names("CRC-64", detail::crc64_kernels(), detail::crc64_best_kernel());
 #if defined(__x86_64__) || defined(__i386__)
     const auto& f = detail::cpu();
     const bool avx2 = f.pclmul && f.vpclmulqdq && f.avx2, avx512 = f.pclmul && f.vpclmulqdq && f.avx512;
-    CHECK(kernels.size() == std::size_t(1 + f.pclmul + avx2 + avx512));
+    CHECK(names.size() == std::size_t(1 + f.pclmul + avx2 + avx512));
     if (f.pclmul) CHECK(names[1] == "pclmul");
     if (avx2) CHECK(names[2] == "vpclmul-avx2");
     if (avx512) CHECK(names.back() == "vpclmul-avx512");
-    WARN("CRC-64 kernels here: " << [&] {
-        std::string s;
-        for (auto& n : names) s += n + " ";
-        return s;
-    }());
 #else
-    CHECK(kernels.size() == 1);
+    CHECK(names.size() == 1);
 #endif
-    CHECK(detail::crc64_best_kernel() == kernels.back().fn);
 }
 
 TEST_CASE("every crc64 kernel equals the portable one", "[crc64]") {
-    std::mt19937_64 rng(4096);
-    auto buf = random_bytes(8192 + 64, 99);
-    for (auto k : detail::crc64_kernels()) {
-        INFO("kernel " << k.name);
-        // Every length 0..4096 once, at a random misalignment and starting register.
-        for (std::size_t n = 0; n <= 4096; ++n) {
-            const std::size_t off = rng() % 64;
-            const std::uint64_t reg = rng();
-            INFO("length " << n << " at offset " << off);
-            REQUIRE(k.fn(reg, buf.data() + off, n) == detail::crc64_slice8(reg, buf.data() + off, n));
-        }
-        // Every misalignment for lengths around the kernels' block sizes and the length from
-        // which the wide kernels align their loads first.
-        for (std::size_t n : {15u, 16u, 31u, 32u, 63u, 64u, 127u, 128u, 255u, 256u, 257u, 319u, 511u, 1000u,
-                              4095u, 4096u, 4097u, 4350u, 8192u}) {
-            for (std::size_t off = 0; off < 64; ++off) {
-                INFO("length " << n << " at offset " << off);
-                REQUIRE(k.fn(~0ull, buf.data() + off, n) == detail::crc64_slice8(~0ull, buf.data() + off, n));
-            }
-        }
-    }
+    ossmp_test::check_kernels_equal_portable<std::uint64_t>(detail::crc64_kernels(), detail::crc64_slice8);
 }
 
 TEST_CASE("every crc64 kernel equals the portable one on large buffers", "[crc64]") {
-    const std::size_t big = (std::size_t(3) << 20) + 13;
-    const auto buf = random_bytes(big + 64, 2024);
-    const std::uint64_t want = detail::crc64_slice8(~0ull, buf.data() + 5, big);
-    for (auto k : detail::crc64_kernels()) {
-        INFO("kernel " << k.name);
-        CHECK(k.fn(~0ull, buf.data() + 5, big) == want);
-        CHECK(k.fn(~0ull, buf.data() + 64, big) == detail::crc64_slice8(~0ull, buf.data() + 64, big));
-        // The same bytes in uneven pieces.
-        std::uint64_t reg = ~0ull;
-        std::size_t pos = 0;
-        for (std::size_t step = 1; pos < big; step = step * 7 % 300007 + 1) {
-            const std::size_t n = std::min(step, big - pos);
-            reg = k.fn(reg, buf.data() + 5 + pos, n);
-            pos += n;
-        }
-        CHECK(reg == want);
-    }
-    CHECK(crc64_of(buf.data() + 5, big) == ~want);
+    const std::uint64_t want =
+        ossmp_test::check_kernels_on_large_buffer<std::uint64_t>(detail::crc64_kernels(), detail::crc64_slice8);
+    const auto buf = ossmp_test::crc_random_bytes((std::size_t(3) << 20) + 13 + 64, 2024);
+    CHECK(crc64_of(buf.data() + 5, (std::size_t(3) << 20) + 13) == want);
 }
 
 #if defined(__x86_64__) || defined(__i386__)
-namespace {
-// XINUSE (XGETBV with ECX = 1) bit 2: the upper halves of YMM0-15 may be non-zero; bit 6:
-// the upper 256 bits of ZMM0-15. Either set makes later legacy-SSE code pay for merging.
-// (Bit 7, ZMM16-31, does not: SSE cannot address those registers.)
-constexpr std::uint64_t dirty_upper_bits = (1u << 2) | (1u << 6);
-
-__attribute__((target("avx"))) void clear_upper_state() { _mm256_zeroupper(); }
-
-// Dirties the upper YMM state and reads XINUSE before anything can clean it (the compiler
-// puts a VZEROUPPER after any AVX code it can see, inline assembly included), then cleans.
-__attribute__((target("avx"))) std::uint64_t xinuse_while_dirty() {
-    std::uint32_t lo, hi;
-    __asm__ __volatile__(
-        "vpcmpeqd %%ymm0, %%ymm0, %%ymm0\n\t"
-        ".byte 0x0f, 0x01, 0xd0\n\t"  // xgetbv
-        "vzeroupper"
-        : "=a"(lo), "=d"(hi)
-        : "c"(1)
-        : "xmm0");
-    return (std::uint64_t(hi) << 32) | lo;
-}
-}  // namespace
-
 TEST_CASE("crc64 kernels leave no dirty upper vector state", "[crc64]") {
-    const auto& f = detail::cpu();
-    if (!f.avx || !f.xinuse) {
-        WARN("skipped: this CPU/OS does not report XINUSE (XGETBV with ECX=1) or has no AVX");
-        return;
-    }
-    clear_upper_state();
-    if (detail::xgetbv(1) & dirty_upper_bits) {
-        WARN("skipped: XINUSE does not clear on VZEROUPPER here, so dirty state cannot be told apart");
-        return;
-    }
-    // The probe must see dirty state when there is some, or this test could never fail.
-    REQUIRE((xinuse_while_dirty() & dirty_upper_bits) != 0);
-
-    const auto buf = random_bytes((std::size_t(1) << 20) + 7, 5);
-    for (auto k : detail::crc64_kernels()) {
-        clear_upper_state();
-        volatile std::uint64_t sink = k.fn(~0ull, buf.data() + 1, buf.size() - 1);
-        const std::uint64_t in_use = detail::xgetbv(1);
-        (void)sink;
-        INFO("kernel " << k.name << ", XINUSE " << in_use);
-        CHECK((in_use & dirty_upper_bits) == 0);
-    }
-    clear_upper_state();
-    volatile std::uint64_t sink = crc64_of(buf.data(), buf.size());
-    const std::uint64_t in_use = detail::xgetbv(1);
-    (void)sink;
-    INFO("crc64_of, XINUSE " << in_use);
-    CHECK((in_use & dirty_upper_bits) == 0);
+    ossmp_test::check_kernels_leave_clean_upper_state<std::uint64_t>(
+        detail::crc64_kernels(), [](const void* p, std::size_t n) { return crc64_of(p, n); });
 }
 #endif

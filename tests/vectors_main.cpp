@@ -3,11 +3,13 @@
 //   PASS <id>
 //   FAIL <id>: <stage>: expected <value> got <value>
 // then "N passed, N failed"; exits 1 on any failure (2 on unreadable input). Files follow
-// the schema of shared/vectors/signatures.json ({"schema", "vectors"}) or crc64.json
-// ({"algorithm", "single", "combine"}). Stages are checked earliest first, so a FAIL names
+// the schema of shared/vectors/signatures.json ({"schema", "vectors"}), crc64.json
+// ({"algorithm", "single", "combine"}), or crc32c.json / crc64nvme.json (the same shape with
+// crc_hex and crc_base64, told apart by algorithm.name). Stages are checked earliest first, so a FAIL names
 // the first stage that differs. This output format is a contract other checks parse.
 #include <ossmp/ossmp.hpp>
 
+#include "crc_zeros.hpp"
 #include "json.hpp"
 
 #include <cstdio>
@@ -253,6 +255,59 @@ void run_crc64(const json& doc) {
     }
 }
 
+// The S3 CRCs' files (crc32c.json, crc64nvme.json): `single` entries give crc_hex and its
+// wire form crc_base64; `combine` entries crc1/crc2/len2 or zeros_length (the CRC of that
+// many zero bytes, reached by combining, never by allocating them).
+template <class Reg>
+struct s3_crc {
+    const char* id;
+    Reg (*of)(const void*, std::size_t) noexcept;
+    Reg (*combine)(Reg, Reg, std::uint64_t) noexcept;
+    std::string (*base64)(Reg);
+};
+
+template <class Reg>
+void run_s3_crc(const json& doc, const s3_crc<Reg>& crc) {
+    auto hex = [](const json& v) { return static_cast<Reg>(std::stoull(v.str(), nullptr, 16)); };
+    auto show = [](Reg v) { return hexstr(v); };
+    int n = 0;
+    for (const auto& e : doc["single"].items()) {
+        checker c{std::string(crc.id) + "-single-" + std::to_string(++n), {}};
+        std::optional<std::string> in;
+        if (e.contains("input_hex")) {
+            in.emplace();
+            const std::string& h = e["input_hex"].str();
+            for (std::size_t i = 0; i + 1 < h.size(); i += 2)
+                in->push_back(static_cast<char>(std::stoi(h.substr(i, 2), nullptr, 16)));
+        } else {
+            in = crc_input(e);
+        }
+        if (!in) {
+            c.fail("input", "cannot build input from '" + opt_str(e, "input_description") + "'");
+        } else {
+            const Reg got = crc.of(in->data(), in->size());
+            c.expect("length", e["length"].number_text(), std::to_string(in->size()));
+            c.expect("crc_hex", show(hex(e["crc_hex"])), show(got));
+            c.expect("crc_base64", e["crc_base64"].str(), crc.base64(got));
+        }
+        c.report();
+    }
+    n = 0;
+    for (const auto& e : doc["combine"].items()) {
+        checker c{std::string(crc.id) + "-combine-" + std::to_string(++n), {}};
+        if (e.contains("zeros_length")) {
+            const Reg total = ossmp_test::crc_of_zeros<Reg>(e["zeros_length"].u64(), crc.of, crc.combine);
+            c.expect("zeros", show(hex(e["expected_hex"])), show(total));
+        } else if (e.contains("crc1_hex")) {
+            c.expect("combine", show(hex(e["expected_hex"])),
+                     show(crc.combine(hex(e["crc1_hex"]), hex(e["crc2_hex"]), e["len2"].u64())));
+        } else {
+            c.fail("vector", "unknown combine entry shape");
+        }
+        c.report();
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -268,7 +323,14 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "ossmp-vectors: %s: %s\n", argv[i], e.what());
             return 2;
         }
+        const std::string algorithm =
+            doc.contains("algorithm") && doc["algorithm"].contains("name") ? doc["algorithm"]["name"].str() : "";
         if (doc.contains("vectors")) run_signatures(doc);
+        else if (algorithm.rfind("CRC-32C", 0) == 0)
+            run_s3_crc<std::uint32_t>(doc, {"crc32c", &ossmp::crc32c_of, &ossmp::crc32c_combine, &ossmp::crc32c_base64});
+        else if (algorithm.rfind("CRC-64/NVME", 0) == 0)
+            run_s3_crc<std::uint64_t>(
+                doc, {"crc64nvme", &ossmp::crc64nvme_of, &ossmp::crc64nvme_combine, &ossmp::crc64nvme_base64});
         else if (doc.contains("single")) run_crc64(doc);
         else {
             std::fprintf(stderr, "ossmp-vectors: %s: neither a signature nor a CRC-64 vector file\n", argv[i]);

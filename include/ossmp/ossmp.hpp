@@ -16,6 +16,8 @@
 #include <ossmp/source_identity.hpp>
 
 #include <ossmp/crypto/base64.hpp>
+#include <ossmp/crypto/crc32c.hpp>
+#include <ossmp/crypto/crc64nvme.hpp>
 #include <ossmp/crypto/crc64.hpp>
 #include <ossmp/crypto/hex.hpp>
 #include <ossmp/crypto/hmac.hpp>

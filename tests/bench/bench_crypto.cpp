@@ -1,8 +1,11 @@
-// ossmp-bench crypto groups: digests, HMAC and CRC-64 against OpenSSL (EVP) and ISA-L.
+// ossmp-bench crypto groups: digests, HMAC, CRC-64 (XZ and NVME) and CRC-32C against
+// OpenSSL (EVP) and ISA-L.
 // Every group first checks that ours and the peer agree on the data it times.
 #include "bench.hpp"
 
+#include <ossmp/crypto/crc32c.hpp>
 #include <ossmp/crypto/crc64.hpp>
+#include <ossmp/crypto/crc64nvme.hpp>
 #include <ossmp/crypto/hmac.hpp>
 #include <ossmp/crypto/md5.hpp>
 #include <ossmp/crypto/sha1.hpp>
@@ -13,6 +16,7 @@
 #include <openssl/hmac.h>
 #include <openssl/params.h>
 
+#include <isa-l/crc.h>
 #include <isa-l/crc64.h>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -28,6 +32,10 @@
 // Exported by libisal.so.2 but not declared in <isa-l/crc64.h>: the AVX-512 kernel its
 // dispatcher picks here, so each of our kernels can be timed against its counterpart.
 extern "C" std::uint64_t crc64_ecma_refl_by16_10(std::uint64_t, const unsigned char*, std::uint64_t);
+// Likewise its CRC-32C kernels: crc32 instruction, crc32 + PCLMULQDQ, and AVX-512 VPCLMULQDQ.
+extern "C" unsigned crc32_iscsi_00(unsigned char*, int, unsigned);
+extern "C" unsigned crc32_iscsi_01(unsigned char*, int, unsigned);
+extern "C" unsigned crc32_iscsi_by16_10(unsigned char*, int, unsigned);
 
 namespace {
 
@@ -181,23 +189,23 @@ void bench_hmac() {
     EVP_MAC_free(mac);
 }
 
-// ---- CRC-64 --------------------------------------------------------------------------
+// ---- CRC-64 and CRC-32C ---------------------------------------------------------------
 
-using crc_fn = std::uint64_t (*)(std::uint64_t, const unsigned char*, std::uint64_t);
-
-// `reps` passes over the same `len` bytes at `p`: ours (kernel `ours_fn` on the raw
-// register, or the public API when null) against ISA-L function `peer_fn`.
-void bench_crc64_cached(const char* bench, const unsigned char* p, std::size_t len, int reps,
-                        ossmp::detail::crc64_kernel_fn ours_fn, crc_fn peer_fn, const char* peer_name) {
-    std::uint64_t c_ours = 0, c_peer = 0;
+// `reps` passes over the same `len` bytes at `p`: `ours_fn` against `peer_fn`, each
+// continuing a finished CRC: Reg fn(Reg previous, const unsigned char* p, std::size_t n).
+// They must agree, unless the peer only does the same work (`same_crc` false).
+template <class Reg, class Ours, class Peer>
+void bench_crc_cached(const std::string& bench, const unsigned char* p, std::size_t len, int reps, Ours ours_fn,
+                      Peer peer_fn, const std::string& peer_name, bool same_crc = true) {
+    Reg c_ours = 0, c_peer = 0;
     auto ours = [&] {
-        std::uint64_t c = 0;
-        for (int i = 0; i < reps; ++i) c = ours_fn ? ~ours_fn(~c, p, len) : ossmp::crc64_update(c, p, len);
+        Reg c = 0;
+        for (int i = 0; i < reps; ++i) c = ours_fn(c, p, len);
         c_ours = c;
         keep(c_ours);
     };
     auto peer = [&] {
-        std::uint64_t c = 0;
+        Reg c = 0;
         for (int i = 0; i < reps; ++i) c = peer_fn(c, p, len);
         clean_upper_state();
         c_peer = c;
@@ -205,53 +213,116 @@ void bench_crc64_cached(const char* bench, const unsigned char* p, std::size_t l
     };
     ours();
     peer();
-    if (c_ours != c_peer) mismatch(bench);
+    if (same_crc && c_ours != c_peer) mismatch(bench.c_str());
     auto [t_ours, t_peer] = time_pair(ours, peer);
-    report(bench, mb_per_s(double(reps) * len, t_ours), peer_name, mb_per_s(double(reps) * len, t_peer),
-           "MB/s");
+    report(bench, mb_per_s(double(reps) * len, t_ours), peer_name, mb_per_s(double(reps) * len, t_peer), "MB/s");
+}
+
+// One pass over the 256 MiB buffer: from DRAM, as a large part is checksummed.
+template <class Reg, class Ours, class Peer>
+void bench_crc_big(const std::string& bench, Ours ours_fn, Peer peer_fn, const std::string& peer_name) {
+    const auto& buf = big_buffer();
+    bench_crc_cached<Reg>(bench, buf.data(), buf.size(), 1, ours_fn, peer_fn, peer_name);
+}
+
+// One of our kernels (on the raw register) as a function of finished CRCs.
+template <class Reg, class Fn>
+auto finished(Fn kernel) {
+    return [kernel](Reg c, const unsigned char* p, std::size_t n) { return Reg(~kernel(Reg(~c), p, n)); };
+}
+
+using crc64_fn = std::uint64_t (*)(std::uint64_t, const unsigned char*, std::uint64_t);
+
+// An ISA-L CRC-64 (which takes and returns finished values) as such a function.
+auto isal64(crc64_fn fn) {
+    return [fn](std::uint64_t c, const unsigned char* p, std::size_t n) { return fn(c, p, n); };
 }
 
 void bench_crc64() {
-    const auto& buf = big_buffer();
-    std::uint64_t c_ours = 0, c_peer = 0;
-    auto ours_big = [&] {
-        c_ours = ossmp::crc64_of(buf.data(), buf.size());
-        keep(c_ours);
-    };
-    auto peer_big = [&] {
-        c_peer = isal_crc64(0, buf.data(), buf.size());
-        keep(c_peer);
-    };
-    ours_big();
-    peer_big();
-    if (c_ours != c_peer) mismatch("crc64 256 MiB");
-    auto [b_ours, b_peer] = time_pair(ours_big, peer_big);
-    report("crypto.crc64.256MiB", mb_per_s(double(buf.size()), b_ours), "isa-l crc64_ecma_refl",
-           mb_per_s(double(buf.size()), b_peer), "MB/s");
+    auto api = [](std::uint64_t c, const unsigned char* q, std::size_t n) { return ossmp::crc64_update(c, q, n); };
+    bench_crc_big<std::uint64_t>("crypto.crc64.256MiB", api, isal64(crc64_ecma_refl), "isa-l crc64_ecma_refl");
 
     // The same 1 MiB again and again: L2-resident, so this measures the kernels, not DRAM.
     // Repetitions make each timed run last 10-20 ms, long enough to ride out scheduler noise.
-    const unsigned char* p = buf.data();
-    bench_crc64_cached("crypto.crc64.1MiB", p, small_size, 2048, nullptr, crc64_ecma_refl,
-                       "isa-l crc64_ecma_refl");
+    const unsigned char* p = big_buffer().data();
+    bench_crc_cached<std::uint64_t>("crypto.crc64.1MiB", p, small_size, 2048, api, isal64(crc64_ecma_refl),
+                                    "isa-l crc64_ecma_refl");
     // Misaligned by one byte: ours aligns its loads first, ISA-L loads unaligned.
-    bench_crc64_cached("crypto.crc64.1MiB.offset1", p + 1, small_size, 2048, nullptr, crc64_ecma_refl,
-                       "isa-l crc64_ecma_refl");
+    bench_crc_cached<std::uint64_t>("crypto.crc64.1MiB.offset1", p + 1, small_size, 2048, api,
+                                    isal64(crc64_ecma_refl), "isa-l crc64_ecma_refl");
     // Each of our kernels against ISA-L's kernel of the same instruction set.
     for (auto k : ossmp::detail::crc64_kernels()) {
         const std::string name = k.name;
+        const auto ours = finished<std::uint64_t>(k.fn);
         if (name == "pclmul")
-            bench_crc64_cached("crypto.crc64.kernel.pclmul.1MiB", p, small_size, 512, k.fn,
-                               crc64_ecma_refl_by8, "isa-l crc64_ecma_refl_by8");
+            bench_crc_cached<std::uint64_t>("crypto.crc64.kernel.pclmul.1MiB", p, small_size, 512, ours,
+                                            isal64(crc64_ecma_refl_by8), "isa-l crc64_ecma_refl_by8");
         else if (name == "vpclmul-avx2")  // ISA-L has no AVX2 kernel: it would run by8
-            bench_crc64_cached("crypto.crc64.kernel.vpclmul-avx2.1MiB", p, small_size, 1024, k.fn,
-                               crc64_ecma_refl_by8, "isa-l crc64_ecma_refl_by8");
+            bench_crc_cached<std::uint64_t>("crypto.crc64.kernel.vpclmul-avx2.1MiB", p, small_size, 1024, ours,
+                                            isal64(crc64_ecma_refl_by8), "isa-l crc64_ecma_refl_by8");
         else if (name == "vpclmul-avx512")
-            bench_crc64_cached("crypto.crc64.kernel.vpclmul-avx512.1MiB", p, small_size, 2048, k.fn,
-                               crc64_ecma_refl_by16_10, "isa-l crc64_ecma_refl_by16_10");
+            bench_crc_cached<std::uint64_t>("crypto.crc64.kernel.vpclmul-avx512.1MiB", p, small_size, 2048, ours,
+                                            isal64(crc64_ecma_refl_by16_10), "isa-l crc64_ecma_refl_by16_10");
         else if (name == "slice8")
-            bench_crc64_cached("crypto.crc64.kernel.slice8.1MiB", p, small_size, 16, k.fn,
-                               crc64_ecma_refl_base, "isa-l crc64_ecma_refl_base");
+            bench_crc_cached<std::uint64_t>("crypto.crc64.kernel.slice8.1MiB", p, small_size, 16, ours,
+                                            isal64(crc64_ecma_refl_base), "isa-l crc64_ecma_refl_base");
+    }
+}
+
+// CRC-64/NVME is the CRC-64/XZ engine with another polynomial. ISA-L 2.30 has no NVME
+// (Rocksoft) CRC, so the peer is its CRC-64/ECMA doing the same amount of work: the ratio
+// shows the second polynomial runs as fast as the first.
+void bench_crc64nvme() {
+    const unsigned char* p = big_buffer().data();
+    auto api = [](std::uint64_t c, const unsigned char* q, std::size_t n) { return ossmp::crc64nvme_update(c, q, n); };
+    if (api(0, p, small_size) == ossmp::crc64_of(p, small_size)) mismatch("crc64nvme (same as CRC-64/XZ)");
+    bench_crc_cached<std::uint64_t>("crypto.crc64nvme.1MiB", p, small_size, 2048, api, isal64(crc64_ecma_refl),
+                                    "isa-l crc64_ecma_refl (same work; ISA-L has no CRC-64/NVME)", false);
+}
+
+// ISA-L's CRC-32C functions take and return the raw register: inverted on both sides they
+// continue a finished CRC like ours.
+using crc32_fn = unsigned (*)(unsigned char*, int, unsigned);
+auto isal32(crc32_fn fn) {
+    return [fn](std::uint32_t c, const unsigned char* p, std::size_t n) {
+        return std::uint32_t(~fn(const_cast<unsigned char*>(p), static_cast<int>(n), ~c));
+    };
+}
+
+void bench_crc32c() {
+    auto api = [](std::uint32_t c, const unsigned char* q, std::size_t n) { return ossmp::crc32c_update(c, q, n); };
+    // ISA-L takes an int length: the 256 MiB buffer fits.
+    bench_crc_big<std::uint32_t>("crypto.crc32c.256MiB", api, isal32(crc32_iscsi), "isa-l crc32_iscsi");
+
+    const unsigned char* p = big_buffer().data();
+    bench_crc_cached<std::uint32_t>("crypto.crc32c.1MiB", p, small_size, 2048, api, isal32(crc32_iscsi),
+                                    "isa-l crc32_iscsi");
+    bench_crc_cached<std::uint32_t>("crypto.crc32c.1MiB.offset1", p + 1, small_size, 2048, api,
+                                    isal32(crc32_iscsi), "isa-l crc32_iscsi");
+    // Short inputs, where a part's checksum is dominated by setup: the SSE4.2 path below
+    // the folding threshold, the folding kernels above it.
+    bench_crc_cached<std::uint32_t>("crypto.crc32c.64B", p, 64, 1 << 22, api, isal32(crc32_iscsi),
+                                    "isa-l crc32_iscsi");
+    bench_crc_cached<std::uint32_t>("crypto.crc32c.4KiB", p, 4096, 1 << 18, api, isal32(crc32_iscsi),
+                                    "isa-l crc32_iscsi");
+    for (auto k : ossmp::detail::crc32c_kernels()) {
+        const std::string name = k.name;
+        const auto ours = finished<std::uint32_t>(k.fn);
+        if (name == "sse42")
+            bench_crc_cached<std::uint32_t>("crypto.crc32c.kernel.sse42.1MiB", p, small_size, 1024, ours,
+                                            isal32(crc32_iscsi_00), "isa-l crc32_iscsi_00 (crc32 instruction)");
+        else if (name == "pclmul")
+            bench_crc_cached<std::uint32_t>("crypto.crc32c.kernel.pclmul.1MiB", p, small_size, 1024, ours,
+                                            isal32(crc32_iscsi_01), "isa-l crc32_iscsi_01 (crc32 + pclmul)");
+        else if (name == "vpclmul-avx2")  // ISA-L has no AVX2 kernel
+            bench_crc_cached<std::uint32_t>("crypto.crc32c.kernel.vpclmul-avx2.1MiB", p, small_size, 1024, ours,
+                                            isal32(crc32_iscsi_01), "isa-l crc32_iscsi_01 (crc32 + pclmul)");
+        else if (name == "vpclmul-avx512")
+            bench_crc_cached<std::uint32_t>("crypto.crc32c.kernel.vpclmul-avx512.1MiB", p, small_size, 2048, ours,
+                                            isal32(crc32_iscsi_by16_10), "isa-l crc32_iscsi_by16_10");
+        else if (name == "slice8")
+            bench_crc_cached<std::uint32_t>("crypto.crc32c.kernel.slice8.1MiB", p, small_size, 16, ours,
+                                            isal32(crc32_iscsi_base), "isa-l crc32_iscsi_base");
     }
 }
 
@@ -292,4 +363,6 @@ OSSMP_BENCH("crypto.sha1", bench_sha1);
 OSSMP_BENCH("crypto.sha256", bench_sha256);
 OSSMP_BENCH("crypto.hmac", bench_hmac);
 OSSMP_BENCH("crypto.crc64", bench_crc64);
+OSSMP_BENCH("crypto.crc64nvme", bench_crc64nvme);
+OSSMP_BENCH("crypto.crc32c", bench_crc32c);
 OSSMP_BENCH("crypto.crc64_combine", bench_crc64_combine);

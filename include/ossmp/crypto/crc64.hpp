@@ -12,9 +12,9 @@
 #include <cstdint>
 #include <string_view>
 
-#include <ossmp/crypto/detail/crc64_gf2.hpp>
 #include <ossmp/crypto/detail/crc64_kernels.hpp>
-#include <ossmp/crypto/detail/crc64_slice8.hpp>
+#include <ossmp/crypto/detail/crc_gf2.hpp>
+#include <ossmp/crypto/detail/crc_wire.hpp>
 #include <ossmp/version.hpp>
 
 namespace ossmp::inline v0 {
@@ -24,9 +24,7 @@ namespace ossmp::inline v0 {
 /// or AVX-512) a folding kernel chosen at first use does the work, at tens of GB/s; elsewhere,
 /// and for inputs under 32 bytes, a portable slicing-by-8 table.
 inline std::uint64_t crc64_update(std::uint64_t crc, const void* data, std::size_t n) noexcept {
-    auto p = static_cast<const unsigned char*>(data);
-    if (n < detail::crc64_fold_min_bytes) return ~detail::crc64_slice8(~crc, p, n);
-    return ~detail::crc64_best_kernel()(~crc, p, n);
+    return detail::crc64_update_for<detail::crc64_poly>(crc, data, n);
 }
 /// Continues `crc` over the bytes of `s`; returns the CRC-64 of all of them.
 inline std::uint64_t crc64_update(std::uint64_t crc, std::string_view s) noexcept {
@@ -41,34 +39,11 @@ inline std::uint64_t crc64_of(std::string_view s) noexcept { return crc64_update
 /// The CRC-64 of a || b from crc1 = CRC(a), crc2 = CRC(b) and len2 = |b| bytes.
 /// O(log len2) and usable at compile time; len2 == 0 gives crc1.
 constexpr std::uint64_t crc64_combine(std::uint64_t crc1, std::uint64_t crc2, std::uint64_t len2) noexcept {
-    if (len2 == 0) return crc1;
-    // x^(8 * len2) mod p, built from the x^(2^k) table one set bit of len2 at a time.
-    std::uint64_t xn = 1ull << 63;
-    for (std::size_t k = 3; len2; len2 >>= 1, ++k)
-        if (len2 & 1) xn = detail::crc64_multmodp(detail::crc64_x2n[k], xn);
-    return detail::crc64_multmodp(xn, crc1) ^ crc2;
+    return detail::crc_combine<std::uint64_t, detail::crc64_poly>(crc1, crc2, len2);
 }
 
-/// Streaming CRC-64: feed bytes with update(), read value() at any time.
-class crc64 {
-public:
-    crc64() noexcept = default;
-    /// Continues from a known CRC (of bytes already checksummed elsewhere).
-    explicit crc64(std::uint64_t start) noexcept : crc_(start) {}
-    /// Adds `n` bytes at `data`; returns *this.
-    crc64& update(const void* data, std::size_t n) noexcept {
-        crc_ = crc64_update(crc_, data, n);
-        return *this;
-    }
-    /// Adds the bytes of `s`; returns *this.
-    crc64& update(std::string_view s) noexcept { return update(s.data(), s.size()); }
-    /// The CRC-64 of everything added so far.
-    std::uint64_t value() const noexcept { return crc_; }
-    /// Back to the empty message.
-    void reset() noexcept { crc_ = 0; }
-
-private:
-    std::uint64_t crc_ = 0;
-};
+/// Streaming CRC-64: `crc64{}.update(a).update(b).value() == crc64_of(a || b)`;
+/// `crc64(start)` continues a known CRC; reset() goes back to the empty message.
+using crc64 = detail::streaming_crc<std::uint64_t, &crc64_update>;
 
 }  // namespace ossmp::inline v0

@@ -16,6 +16,7 @@ namespace ossmp::inline v0::detail {
 // exist and the OS saves the registers they touch across context switches (XCR0).
 struct cpu_features {
     bool sse41 = false;
+    bool sse42 = false;       // SSE4.2, whose crc32 instruction is CRC-32C
     bool pclmul = false;
     bool sha = false;
     bool avx = false;         // CPU has AVX and the OS saves YMM state
@@ -43,6 +44,7 @@ inline cpu_features detect_cpu_features() noexcept {
     if (max_leaf < 1) return f;
     __cpuid_count(1, 0, a, b, c, d);
     f.sse41 = (c >> 19) & 1;
+    f.sse42 = (c >> 20) & 1;
     f.pclmul = ((c >> 1) & 1) && f.sse41;
     const bool osxsave = (c >> 27) & 1;
     const bool cpu_avx = (c >> 28) & 1;
