@@ -53,6 +53,8 @@ enum class errc : int {
     missing_field,            ///< a required element or header is absent
     invalid_field,            ///< an element or header has an unusable value (bad number, ...)
     invalid_encoding,         ///< bad percent-encoding, base64 or UTF-8 in a response
+    json_syntax,              ///< JSON is not well formed; the message gives the byte offset
+    json_limit,               ///< JSON exceeds a configured bound (size, depth, values)
 
     service_error = 300,      ///< OSS returned an <Error>; see oss_code, message, request_id, ec
     no_such_upload,           ///< OSS said NoSuchUpload: the upload id was completed or aborted
@@ -104,6 +106,8 @@ constexpr std::string_view to_string(errc e) noexcept {
     case errc::missing_field: return "missing field";
     case errc::invalid_field: return "invalid field";
     case errc::invalid_encoding: return "invalid encoding";
+    case errc::json_syntax: return "JSON syntax error";
+    case errc::json_limit: return "JSON limit exceeded";
     case errc::service_error: return "service error";
     case errc::no_such_upload: return "no such upload";
     case errc::callback_failed: return "callback failed";

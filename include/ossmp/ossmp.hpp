@@ -43,6 +43,8 @@
 #include <ossmp/requests/upload_part.hpp>
 #include <ossmp/requests/upload_part_copy.hpp>
 
+#include <ossmp/json/reader.hpp>
+
 #include <ossmp/xml/complete_body.hpp>
 #include <ossmp/xml/escape.hpp>
 #include <ossmp/xml/reader.hpp>
