@@ -143,7 +143,8 @@ struct error {
     std::string request_id;                ///< x-oss-request-id / <RequestId>
     std::string host_id;                   ///< <HostId>
     std::string ec;                        ///< OSS EC, e.g. "0042-00000213"
-    /// Further <Error> children (ServerTime, ArgumentName, StringToSign, ...), in order.
+    /// Further <Error> children (ServerTime, ArgumentName, StringToSign, ...), in order;
+    /// children that carry secrets are dropped and the rest redacted (redaction.hpp).
     std::vector<std::pair<std::string, std::string>> details;
     /// Set by the upload machine when it stopped without completing and left the upload in
     /// place for a resume (end_policy::keep, or a pause): the upload id to resume (with the

@@ -21,6 +21,7 @@
 #include <ossmp/crypto/sha256.hpp>
 
 #include <ossmp/credentials.hpp>
+#include <ossmp/redaction.hpp>
 #include <ossmp/dialect.hpp>
 #include <ossmp/endpoint.hpp>
 #include <ossmp/validate.hpp>
