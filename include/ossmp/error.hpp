@@ -24,7 +24,7 @@ namespace ossmp::inline v0 {
 ///   3xx OSS answered with an error (`error::oss_code` says which);
 ///   4xx the transport failed (no usable HTTP response);
 ///   5xx integrity: bytes did not match what was expected;
-///   6xx lifecycle of an upload (cancelled, retries exhausted);
+///   6xx lifecycle of an upload (cancelled, retries exhausted, no credentials to go on);
 ///   7xx local I/O (source files, checkpoints).
 enum class errc : int {
     ok = 0,
@@ -73,6 +73,10 @@ enum class errc : int {
 
     cancelled = 600,          ///< the caller cancelled the upload
     retries_exhausted,        ///< a retryable failure persisted past the attempt limit
+    /// A credentials provider (environment, process, URI, ECS RAM role...) gave no usable
+    /// credentials. The message names the provider and the reason, never the provider's
+    /// output (which may hold secrets).
+    credentials_unavailable,
 
     io_error = 700,           ///< a local read or write failed (errno in the message)
     checkpoint_invalid,       ///< a checkpoint is corrupt or of an unknown version
@@ -122,6 +126,7 @@ constexpr std::string_view to_string(errc e) noexcept {
     case errc::source_short_read: return "source shorter than expected";
     case errc::cancelled: return "cancelled";
     case errc::retries_exhausted: return "retries exhausted";
+    case errc::credentials_unavailable: return "credentials unavailable";
     case errc::io_error: return "I/O error";
     case errc::checkpoint_invalid: return "invalid checkpoint";
     case errc::checkpoint_mismatch: return "checkpoint does not match";

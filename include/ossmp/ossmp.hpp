@@ -21,6 +21,13 @@
 #include <ossmp/crypto/sha256.hpp>
 
 #include <ossmp/credentials.hpp>
+#include <ossmp/credentials/cache.hpp>
+#include <ossmp/credentials/document.hpp>
+#include <ossmp/credentials/ecs_role_provider.hpp>
+#include <ossmp/credentials/environment_provider.hpp>
+#include <ossmp/credentials/provider.hpp>
+#include <ossmp/credentials/static_provider.hpp>
+#include <ossmp/credentials/uri_provider.hpp>
 #include <ossmp/redaction.hpp>
 #include <ossmp/dialect.hpp>
 #include <ossmp/endpoint.hpp>
@@ -77,6 +84,7 @@
 // elsewhere, drive the machine with a loop of your own.
 #if __has_include(<unistd.h>)
 #include <ossmp/atomic_file.hpp>
+#include <ossmp/credentials/process_provider.hpp>
 #include <ossmp/run.hpp>
 #include <ossmp/file_source.hpp>
 #include <ossmp/stream_source.hpp>
