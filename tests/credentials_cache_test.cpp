@@ -137,6 +137,11 @@ TEST_CASE("cache: invalidation after a refusal, only for the refused credentials
     cache.provider().failing = false;
     cache.invalidate();
     CHECK(cache.fetch(t0 + 5s)->access_key_id == "STS.id4");
+    // By access key id alone, as an upload machine's refresh request names them.
+    cache.invalidate_key("STS.id2");  // long gone: ignored
+    CHECK(cache.fetch(t0 + 6s)->access_key_id == "STS.id4");
+    cache.invalidate_key("STS.id4");
+    CHECK(cache.fetch(t0 + 7s)->access_key_id == "STS.id5");
 }
 
 TEST_CASE("cache: credentials without an expiration are kept until invalidated") {

@@ -92,6 +92,13 @@ public:
             cached_->security_token == refused.security_token)
             invalidated_ = true;
     }
+    /// Like invalidate(refused), knowing only the refused credentials' access key id (what
+    /// an upload machine's refresh request names: ids are public, and STS issues a new one
+    /// with every set).
+    void invalidate_key(std::string_view refused_access_key_id) {
+        std::lock_guard lock(mutex_);
+        if (cached_ && cached_->access_key_id == refused_access_key_id) invalidated_ = true;
+    }
     /// The next fetch asks the provider, whatever is cached.
     void invalidate() {
         std::lock_guard lock(mutex_);
