@@ -35,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+#include <ossmp/detail/utf8.hpp>
 #include <ossmp/result.hpp>
 #include <ossmp/version.hpp>
 
@@ -143,23 +144,6 @@ inline std::size_t utf8_length(const unsigned char* s, std::size_t avail) noexce
     return 0;
 }
 
-inline void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-}
 
 // Recursive descent over one document; the recursion is bounded by max_depth.
 class parser {
@@ -341,7 +325,7 @@ private:
             pos_ += 6;
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
         }
-        append_utf8(out, cp);
+        ossmp::detail::append_utf8(out, cp);
         return true;
     }
 
