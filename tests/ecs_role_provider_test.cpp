@@ -6,9 +6,9 @@
 #include <chrono>
 #include <string>
 
-#include <ossmp/adapters/curl.hpp>
 #include <ossmp/credentials/ecs_role_provider.hpp>
 
+#include "loopback_curl.hpp"
 #include "loopback_http.hpp"
 
 using namespace ossmp;
@@ -29,13 +29,6 @@ const std::string role_json = R"({
   "Code" : "Success"
 })";
 
-adapters::curl::client test_client() {
-    adapters::curl::options o;
-    o.proxy = "";
-    o.connect_timeout = 2000ms;
-    o.total_timeout = 5000ms;
-    return adapters::curl::client(o);
-}
 
 // A metadata service: `hardened` answers the token PUT (and then requires the token on
 // GETs); otherwise the PUT is a 404, as on a service without hardening mode.
@@ -133,7 +126,7 @@ TEST_CASE("ecs: hardening mode: token, role name, credentials, over curl") {
     loopback_http server(metadata_service{});
     ecs_metadata_options opt;
     opt.host = server.authority();
-    ecs_role_provider p(test_client(), opt);
+    ecs_role_provider p(ossmp_test::loopback_curl_client(), opt);
     CHECK(p.name() == "ECS RAM role");
     auto c = p.fetch(now);
     REQUIRE(c);
@@ -156,7 +149,7 @@ TEST_CASE("ecs: a configured role skips the lookup") {
     ecs_metadata_options opt;
     opt.host = server.authority();
     opt.role = "EcsRamRoleDocumentTesting";
-    ecs_role_provider p(test_client(), opt);
+    ecs_role_provider p(ossmp_test::loopback_curl_client(), opt);
     CHECK(p.name() == "ECS RAM role 'EcsRamRoleDocumentTesting'");
     REQUIRE(p.fetch(now));
     auto reqs = server.requests();
@@ -164,7 +157,7 @@ TEST_CASE("ecs: a configured role skips the lookup") {
     CHECK(reqs[1].target == "/latest/meta-data/ram/security-credentials/EcsRamRoleDocumentTesting");
 
     opt.role = "NoSuchRole";
-    auto e = ecs_role_provider(test_client(), opt).fetch(now);
+    auto e = ecs_role_provider(ossmp_test::loopback_curl_client(), opt).fetch(now);
     REQUIRE_FALSE(e);
     CHECK(e.error().message ==
           "ECS RAM role 'NoSuchRole': RAM role credentials: the metadata service answered HTTP 404, not 200");
@@ -175,7 +168,7 @@ TEST_CASE("ecs: a service without hardening mode") {
     ecs_metadata_options opt;
     opt.host = server.authority();
     // preferred (the default): the token PUT fails, the GETs go without it.
-    ecs_role_provider p(test_client(), opt);
+    ecs_role_provider p(ossmp_test::loopback_curl_client(), opt);
     REQUIRE(p.fetch(now));
     auto reqs = server.requests();
     REQUIRE(reqs.size() == 3);
@@ -183,13 +176,13 @@ TEST_CASE("ecs: a service without hardening mode") {
     CHECK_FALSE(reqs[2].has_header("X-aliyun-ecs-metadata-token"));
     // required: no token, no credentials.
     opt.token = metadata_token::required;
-    auto e = ecs_role_provider(test_client(), opt).fetch(now);
+    auto e = ecs_role_provider(ossmp_test::loopback_curl_client(), opt).fetch(now);
     REQUIRE_FALSE(e);
     CHECK(e.error().code == errc::credentials_unavailable);
     CHECK(e.error().message == "ECS RAM role: metadata token: the metadata service answered HTTP 404, not 200");
     // disabled: no PUT at all.
     opt.token = metadata_token::disabled;
-    REQUIRE(ecs_role_provider(test_client(), opt).fetch(now));
+    REQUIRE(ecs_role_provider(ossmp_test::loopback_curl_client(), opt).fetch(now));
     CHECK(server.requests().size() == 3 + 1 + 2);
     CHECK(server.requests().back().method == "GET");
 }
@@ -200,7 +193,7 @@ TEST_CASE("ecs: no RAM role attached, and no metadata service at all") {
     loopback_http server(none);
     ecs_metadata_options opt;
     opt.host = server.authority();
-    auto e = ecs_role_provider(test_client(), opt).fetch(now);
+    auto e = ecs_role_provider(ossmp_test::loopback_curl_client(), opt).fetch(now);
     REQUIRE_FALSE(e);
     CHECK(e.error().message == "ECS RAM role: RAM role name: the metadata service answered HTTP 404, not 200");
 
@@ -210,7 +203,7 @@ TEST_CASE("ecs: no RAM role attached, and no metadata service at all") {
         authority = gone.authority();
     }
     opt.host = authority;
-    auto off = ecs_role_provider(test_client(), opt).fetch(now);  // token PUT fails, then the GET
+    auto off = ecs_role_provider(ossmp_test::loopback_curl_client(), opt).fetch(now);  // token PUT fails, then the GET
     REQUIRE_FALSE(off);
     CHECK(off.error().message.rfind("ECS RAM role: connection failed", 0) == 0);
 }

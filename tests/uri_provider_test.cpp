@@ -6,10 +6,10 @@
 #include <chrono>
 #include <string>
 
-#include <ossmp/adapters/curl.hpp>
 #include <ossmp/credentials/cache.hpp>
 #include <ossmp/credentials/uri_provider.hpp>
 
+#include "loopback_curl.hpp"
 #include "loopback_http.hpp"
 
 using namespace ossmp;
@@ -22,14 +22,6 @@ namespace {
 const time_point now = from_unix_seconds(1'800'000'000);
 const std::string good_json = R"({"AccessKeyId":"STS.uri","AccessKeySecret":"uri-secret","SecurityToken":"uri-token",)"
                               R"("Expiration":"2030-01-01T00:00:00Z"})";
-
-adapters::curl::client test_client() {
-    adapters::curl::options o;
-    o.proxy = "";  // never a proxy from the environment: the server is on loopback
-    o.connect_timeout = 2000ms;
-    o.total_timeout = 5000ms;
-    return adapters::curl::client(o);
-}
 }  // namespace
 
 TEST_CASE("uri: the request is a GET of the URI as written") {
@@ -88,7 +80,7 @@ TEST_CASE("uri: fetched over curl from a loopback endpoint") {
         return loopback_response{503, "busy; your secret is echoed-secret", {}};
     });
     const std::string base = "http://" + server.authority();
-    uri_provider p(test_client(), base + "/creds?role=uploader");
+    uri_provider p(ossmp_test::loopback_curl_client(), base + "/creds?role=uploader");
     CHECK(p.name() == "credentials URI " + base);
     auto c = p.fetch(now);
     REQUIRE(c);
@@ -101,16 +93,16 @@ TEST_CASE("uri: fetched over curl from a loopback endpoint") {
     CHECK(reqs[0].header("Host") == server.authority());
     CHECK(reqs[0].header("Accept") == "application/json");
 
-    auto busy = uri_provider(test_client(), base + "/other").fetch(now);
+    auto busy = uri_provider(ossmp_test::loopback_curl_client(), base + "/other").fetch(now);
     REQUIRE_FALSE(busy);
     CHECK(busy.error().code == errc::credentials_unavailable);
     CHECK(busy.error().message == "credentials URI " + base + ": answered HTTP 503, not 200");
 
-    auto broken = uri_provider(test_client(), base + "/broken").fetch(now);
+    auto broken = uri_provider(ossmp_test::loopback_curl_client(), base + "/broken").fetch(now);
     REQUIRE_FALSE(broken);
     CHECK(broken.error().message == "credentials URI " + base + ": JSON: expected ',' or '}' in an object at byte 54");
 
-    auto expired = uri_provider(test_client(), base + "/expired").fetch(now);
+    auto expired = uri_provider(ossmp_test::loopback_curl_client(), base + "/expired").fetch(now);
     REQUIRE_FALSE(expired);
     CHECK(expired.error().message.find("the credentials it returned expired") != std::string::npos);
     for (const auto* e : {&busy, &broken, &expired}) CHECK(e->error().what().find("echoed-secret") == std::string::npos);
@@ -122,7 +114,7 @@ TEST_CASE("uri: a server that is not there is a transport failure, named") {
         loopback_http gone([](const loopback_request&) { return loopback_response{}; });
         authority = gone.authority();
     }  // closed: nothing listens on the port now
-    uri_provider p(test_client(), "http://" + authority + "/creds?k=SECRET");
+    uri_provider p(ossmp_test::loopback_curl_client(), "http://" + authority + "/creds?k=SECRET");
     auto e = p.fetch(now);
     REQUIRE_FALSE(e);
     CHECK(e.error().code == errc::credentials_unavailable);
@@ -132,7 +124,7 @@ TEST_CASE("uri: a server that is not there is a transport failure, named") {
 
 TEST_CASE("uri: behind a cache the endpoint is asked once per lifetime") {
     loopback_http server([](const loopback_request&) { return loopback_response{200, good_json, {}}; });
-    credentials_cache<uri_provider<adapters::curl::client>> cache(std::in_place, test_client(),
+    credentials_cache<uri_provider<adapters::curl::client>> cache(std::in_place, ossmp_test::loopback_curl_client(),
                                                                  "http://" + server.authority() + "/c");
     for (int i = 0; i < 50; ++i) REQUIRE(cache.fetch(now + std::chrono::minutes(i)));
     CHECK(server.requests().size() == 1);

@@ -205,32 +205,21 @@ public:
         std::string token;
         if (opt_.token != metadata_token::disabled) {
             auto req = make_ecs_metadata_token_request(opt_);
-            if (!req) return detail::provider_error(name_, req.error());
-            auto resp = detail::provider_exchange(client_, *req, name_);
-            if (resp) {
-                auto t = parse_ecs_metadata_token_response(*resp);
-                if (t) token = std::move(*t);
-                else if (opt_.token == metadata_token::required) return detail::provider_error(name_, t.error());
-            } else if (opt_.token == metadata_token::required) {
-                return std::move(resp).error();
-            }
+            if (!req) return detail::provider_error(name_, req.error());  // bad options: always fatal
+            auto t = detail::provider_step(client_, req, name_, parse_ecs_metadata_token_response);
+            if (t) token = std::move(*t);
+            else if (opt_.token == metadata_token::required) return std::move(t).error();
         }
         std::string role = opt_.role;
         if (role.empty()) {
-            auto req = make_ecs_role_name_request(opt_, token);
-            if (!req) return detail::provider_error(name_, req.error());
-            auto resp = detail::provider_exchange(client_, *req, name_);
-            if (!resp) return std::move(resp).error();
-            auto r = parse_ecs_role_name_response(*resp);
-            if (!r) return detail::provider_error(name_, r.error());
+            auto r = detail::provider_step(client_, make_ecs_role_name_request(opt_, token), name_,
+                                           parse_ecs_role_name_response);
+            if (!r) return std::move(r).error();
             role = std::move(*r);
         }
-        auto req = make_ecs_role_credentials_request(opt_, role, token);
-        if (!req) return detail::provider_error(name_, req.error());
-        auto resp = detail::provider_exchange(client_, *req, name_);
-        if (!resp) return std::move(resp).error();
-        auto creds = parse_ecs_role_credentials_response(*resp);
-        if (!creds) return detail::provider_error(name_, creds.error());
+        auto creds = detail::provider_step(client_, make_ecs_role_credentials_request(opt_, role, token), name_,
+                                           parse_ecs_role_credentials_response);
+        if (!creds) return creds;
         return detail::checked_credentials(name_, std::move(*creds), now);
     }
 

@@ -98,6 +98,19 @@ result<http_response> provider_exchange(B& client, const http_request& req, std:
     if (!te.message.empty()) why += " (" + te.message + ")";
     return provider_error(provider, why);
 }
+
+/// One step of an HTTP provider: `req` (a builder's result), performed over `client`, its
+/// response read by `parse`; a builder's or parser's error is restated naming `provider`.
+template <BlockingTransport B, class Parse>
+auto provider_step(B& client, const result<http_request>& req, std::string_view provider, Parse parse)
+    -> decltype(parse(std::declval<const http_response&>())) {
+    if (!req) return provider_error(provider, req.error());
+    auto resp = provider_exchange(client, *req, provider);
+    if (!resp) return std::move(resp).error();
+    auto r = parse(*resp);
+    if (!r) return provider_error(provider, r.error());
+    return r;
+}
 }  // namespace detail
 
 /// Any CredentialsProvider behind one type, owned: what a driver or a tool holds when the

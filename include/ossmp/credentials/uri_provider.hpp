@@ -113,12 +113,9 @@ public:
     /// never the body); the credentials are unusable or already expired at `now`.
     /// Next: retry later; a cache in front keeps using unexpired credentials meanwhile.
     result<credentials> fetch(time_point now) {
-        auto req = make_credentials_uri_request(uri_);
-        if (!req) return detail::provider_error(name_, req.error());
-        auto resp = detail::provider_exchange(client_, *req, name_);
-        if (!resp) return std::move(resp).error();
-        auto creds = parse_credentials_uri_response(*resp);
-        if (!creds) return detail::provider_error(name_, creds.error());
+        auto creds = detail::provider_step(client_, make_credentials_uri_request(uri_), name_,
+                                           parse_credentials_uri_response);
+        if (!creds) return creds;
         return detail::checked_credentials(name_, std::move(*creds), now);
     }
 
