@@ -207,3 +207,90 @@ TEST_CASE("service error: an <Error> with neither Code nor Message still explain
     CHECK(e->message == "HTTP 404 with an <Error> that has no Code or Message");
     CHECK(e->host_id == "h");
 }
+
+TEST_CASE("service error: SecurityTokenExpired as OSS sends it keeps the token out of every field") {
+    const std::string body = vector_file("Error/security_token_expired.xml");
+    const std::string token_start = "CAIS9AJ1q6Ft5B2yfSjIr5fXKP3Tv7Zp0oWmc0PWhkQ";
+    REQUIRE(body.find(token_start) != std::string::npos);
+    auto check = [&](const ossmp::error& e) {
+        CHECK(e.code == errc::service_error);
+        CHECK(e.op == operation::upload_part);
+        CHECK(e.part_number == 16);
+        CHECK(e.http_status == 403);
+        CHECK(e.oss_code == "SecurityTokenExpired");
+        CHECK(e.message == "The security token you provided has expired.");
+        CHECK(e.request_id == "6502B57DB9FD8B3739E9A4A8");
+        CHECK(e.host_id == "examplebucket.oss-cn-hangzhou.aliyuncs.com");
+        CHECK(e.ec == "0002-00000007");
+        REQUIRE(e.details.size() == 1);  // SecurityToken dropped, RecommendDoc kept
+        CHECK(e.details[0] == std::pair<std::string, std::string>{
+                                  "RecommendDoc", "https://api.aliyun.com/troubleshoot?q=0002-00000007"});
+        CHECK(e.detail("SecurityToken").empty());
+        CHECK(e.what() ==
+              "UploadPart part 16: SecurityTokenExpired: The security token you provided has expired. "
+              "(HTTP 403, request id 6502B57DB9FD8B3739E9A4A8, EC 0002-00000007)");
+        for (const std::string& field : {e.message, e.oss_code, e.request_id, e.host_id, e.ec, e.what()})
+            CHECK(field.find(token_start) == std::string::npos);
+        for (const auto& [k, v] : e.details) CHECK(v.find(token_start) == std::string::npos);
+    };
+    auto e = ossmp::parse_service_error(reply(403, body), operation::upload_part, 16);
+    REQUIRE(e);
+    check(*e);
+    // The same document base64-encoded in x-oss-err (a bodiless reply, e.g. to HEAD).
+    auto bodiless = reply(403);
+    bodiless.headers.add("x-oss-err", ossmp::base64_encode(body));
+    auto h = ossmp::parse_service_error(bodiless, operation::upload_part, 16);
+    REQUIRE(h);
+    check(*h);
+}
+
+TEST_CASE("service error: signature echoes lose the token and the signature") {
+    // What OSS answers to a V1 request signed with STS credentials and a wrong secret: the
+    // string to sign lists the x-oss-security-token header, in text and in hex.
+    const std::string token = "CAISsecretSTStokenValue0123456789";
+    const std::string sts = "PUT\n\n\nWed, 28 Dec 2022 10:27:41 GMT\nx-oss-security-token:" + token +
+                            "\n/oss-example/multipart.data?partNumber=1&uploadId=0004B9895DBBB6EC9";
+    std::string hex;
+    for (unsigned char c : sts) {
+        static const char* d = "0123456789ABCDEF";
+        hex += d[c >> 4];
+        hex += d[c & 15];
+        hex += ' ';
+    }
+    auto escape = [](std::string s) {  // '&' in the query must be &amp; inside XML
+        for (auto at = s.find('&'); at != std::string::npos; at = s.find('&', at + 1)) s.replace(at, 1, "&amp;");
+        return s;
+    };
+    std::string xml = "<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does "
+                      "not match the signature you provided.</Message><RequestId>R</RequestId>"
+                      "<OSSAccessKeyId>STS.NUgYrLnoC</OSSAccessKeyId><SignatureProvided>kTRTjD7BDZyDiw8F</SignatureProvided>"
+                      "<StringToSign>" + escape(sts) + "</StringToSign><StringToSignBytes>" + hex +
+                      "</StringToSignBytes><CanonicalRequest>PUT\n/b/k\n\nx-oss-security-token:" + token +
+                      "\nx-oss-date:20231216T162057Z\n</CanonicalRequest><EC>0002-00000040</EC></Error>";
+    auto e = ossmp::parse_service_error(reply(403, xml), operation::upload_part, 1);
+    REQUIRE(e);
+    CHECK(e->detail("OSSAccessKeyId") == "STS.NUgYrLnoC");  // a public id: which key was used
+    CHECK(e->detail("SignatureProvided").empty());
+    const std::string redacted_sts = "PUT\n\n\nWed, 28 Dec 2022 10:27:41 GMT\nx-oss-security-token:[redacted]"
+                                     "\n/oss-example/multipart.data?partNumber=1&uploadId=0004B9895DBBB6EC9";
+    CHECK(e->detail("StringToSign") == redacted_sts);
+    CHECK(e->detail("CanonicalRequest") == "PUT\n/b/k\n\nx-oss-security-token:[redacted]\nx-oss-date:20231216T162057Z\n");
+    std::string bytes = std::string(e->detail("StringToSignBytes"));
+    CHECK(bytes.find("5B 72 65 64 61 63 74 65 64 5D") != std::string::npos);  // "[redacted]"
+    REQUIRE(e->details.size() == 4);
+    for (const auto& [k, v] : e->details) {
+        CHECK(v.find(token) == std::string::npos);
+        CHECK(v.find("kTRTjD7BDZyDiw8F") == std::string::npos);
+    }
+}
+
+TEST_CASE("service error: a non-OSS body that mentions a token is not quoted") {
+    auto e = ossmp::parse_service_error(
+        reply(403, "{\"error\": \"denied\", \"SecurityToken\": \"CAISabcdefgh\"}"), operation::upload_part, 2);
+    REQUIRE(e);
+    CHECK(e->message == "HTTP 403 with a body that is not an OSS error document: (52 bytes, not shown: it mentions "
+                        "a secret or token)");
+    auto plain = ossmp::parse_service_error(reply(502, "<html>Bad Gateway</html>"), operation::upload_part, 2);
+    REQUIRE(plain);
+    CHECK(plain->message == "HTTP 502 with a body that is not an OSS error document: <html>Bad Gateway</html>");
+}

@@ -24,7 +24,7 @@ namespace ossmp::inline v0 {
 ///   3xx OSS answered with an error (`error::oss_code` says which);
 ///   4xx the transport failed (no usable HTTP response);
 ///   5xx integrity: bytes did not match what was expected;
-///   6xx lifecycle of an upload (cancelled, retries exhausted);
+///   6xx lifecycle of an upload (cancelled, retries exhausted, no credentials to go on);
 ///   7xx local I/O (source files, checkpoints).
 enum class errc : int {
     ok = 0,
@@ -53,6 +53,8 @@ enum class errc : int {
     missing_field,            ///< a required element or header is absent
     invalid_field,            ///< an element or header has an unusable value (bad number, ...)
     invalid_encoding,         ///< bad percent-encoding, base64 or UTF-8 in a response
+    json_syntax,              ///< JSON is not well formed; the message gives the byte offset
+    json_limit,               ///< JSON exceeds a configured bound (size, depth, values)
 
     service_error = 300,      ///< OSS returned an <Error>; see oss_code, message, request_id, ec
     no_such_upload,           ///< OSS said NoSuchUpload: the upload id was completed or aborted
@@ -71,6 +73,10 @@ enum class errc : int {
 
     cancelled = 600,          ///< the caller cancelled the upload
     retries_exhausted,        ///< a retryable failure persisted past the attempt limit
+    /// A credentials provider (environment, process, URI, ECS RAM role...) gave no usable
+    /// credentials. The message names the provider and the reason, never the provider's
+    /// output (which may hold secrets).
+    credentials_unavailable,
 
     io_error = 700,           ///< a local read or write failed (errno in the message)
     checkpoint_invalid,       ///< a checkpoint is corrupt or of an unknown version
@@ -104,6 +110,8 @@ constexpr std::string_view to_string(errc e) noexcept {
     case errc::missing_field: return "missing field";
     case errc::invalid_field: return "invalid field";
     case errc::invalid_encoding: return "invalid encoding";
+    case errc::json_syntax: return "JSON syntax error";
+    case errc::json_limit: return "JSON limit exceeded";
     case errc::service_error: return "service error";
     case errc::no_such_upload: return "no such upload";
     case errc::callback_failed: return "callback failed";
@@ -118,6 +126,7 @@ constexpr std::string_view to_string(errc e) noexcept {
     case errc::source_short_read: return "source shorter than expected";
     case errc::cancelled: return "cancelled";
     case errc::retries_exhausted: return "retries exhausted";
+    case errc::credentials_unavailable: return "credentials unavailable";
     case errc::io_error: return "I/O error";
     case errc::checkpoint_invalid: return "invalid checkpoint";
     case errc::checkpoint_mismatch: return "checkpoint does not match";
@@ -139,7 +148,8 @@ struct error {
     std::string request_id;                ///< x-oss-request-id / <RequestId>
     std::string host_id;                   ///< <HostId>
     std::string ec;                        ///< OSS EC, e.g. "0042-00000213"
-    /// Further <Error> children (ServerTime, ArgumentName, StringToSign, ...), in order.
+    /// Further <Error> children (ServerTime, ArgumentName, StringToSign, ...), in order;
+    /// children that carry secrets are dropped and the rest redacted (redaction.hpp).
     std::vector<std::pair<std::string, std::string>> details;
     /// Set by the upload machine when it stopped without completing and left the upload in
     /// place for a resume (end_policy::keep, or a pause): the upload id to resume (with the

@@ -26,6 +26,14 @@
 #include <ossmp/crypto/sha256.hpp>
 
 #include <ossmp/credentials.hpp>
+#include <ossmp/credentials/cache.hpp>
+#include <ossmp/credentials/document.hpp>
+#include <ossmp/credentials/ecs_role_provider.hpp>
+#include <ossmp/credentials/environment_provider.hpp>
+#include <ossmp/credentials/provider.hpp>
+#include <ossmp/credentials/static_provider.hpp>
+#include <ossmp/credentials/uri_provider.hpp>
+#include <ossmp/redaction.hpp>
 #include <ossmp/dialect.hpp>
 #include <ossmp/endpoint.hpp>
 #include <ossmp/validate.hpp>
@@ -47,6 +55,8 @@
 #include <ossmp/requests/put_object.hpp>
 #include <ossmp/requests/upload_part.hpp>
 #include <ossmp/requests/upload_part_copy.hpp>
+
+#include <ossmp/json/reader.hpp>
 
 #include <ossmp/xml/complete_body.hpp>
 #include <ossmp/xml/escape.hpp>
@@ -83,6 +93,7 @@
 // elsewhere, drive the machine with a loop of your own.
 #if __has_include(<unistd.h>)
 #include <ossmp/atomic_file.hpp>
+#include <ossmp/credentials/process_provider.hpp>
 #include <ossmp/run.hpp>
 #include <ossmp/file_source.hpp>
 #include <ossmp/stream_source.hpp>

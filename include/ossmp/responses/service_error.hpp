@@ -5,6 +5,11 @@
 // root element is <Error> whatever the status, when a bodiless reply carries the error
 // base64-encoded in the dialect's error header (x-oss-err), and, for operations that can
 // run a callback, on 203 (the object was stored but the callback failed).
+//
+// Nothing the server sends back can put a secret into the error: children naming a secret
+// (<SecurityToken>, <SignatureProvided>, ...) are dropped, the token is cut out of the
+// debugging echoes (<StringToSign>, <CanonicalRequest>), and a body that is not an OSS
+// error document is not quoted when it mentions a secret or token (see redaction.hpp).
 #pragma once
 
 #include <cstdint>
@@ -18,6 +23,7 @@
 #include <ossmp/error.hpp>
 #include <ossmp/http_response.hpp>
 #include <ossmp/operation.hpp>
+#include <ossmp/redaction.hpp>
 #include <ossmp/version.hpp>
 #include <ossmp/xml/reader.hpp>
 
@@ -39,8 +45,11 @@ inline std::string bounded_text(std::string_view v) {
 
 /// A short, printable excerpt of a body that is not an OSS error document (an HTML page
 /// from a proxy, JSON, plain text): whitespace runs collapse to one space, bytes outside
-/// printable ASCII become '?', at most max_body_excerpt bytes.
+/// printable ASCII become '?', at most max_body_excerpt bytes. A body that mentions a
+/// secret or token by name (mentions_secret) is not quoted at all: only its size is given.
 inline std::string body_excerpt(std::string_view body) {
+    if (mentions_secret(body))
+        return "(" + std::to_string(body.size()) + " bytes, not shown: it mentions a secret or token)";
     std::string out;
     bool space = false;
     for (std::size_t i = 0; i < body.size() && out.size() < max_body_excerpt; ++i) {
@@ -69,7 +78,8 @@ inline std::optional<std::string_view> root_element_name(std::string_view body) 
 }
 
 /// Fills `e` from an <Error> document: Code, Message, RequestId, HostId and EC into their
-/// fields, every other leaf child into `details` (bounded). Returns false, with the XML
+/// fields, every other leaf child into `details` (bounded), except what redaction.hpp
+/// drops; kept values and the message are redacted. Returns false, with the XML
 /// problem in `problem`, when the document is not a well-formed <Error>; `e` keeps
 /// whatever was read before the problem.
 inline bool read_error_document(std::string_view xml_text, error& e, std::string& problem) {
@@ -110,12 +120,12 @@ inline bool read_error_document(std::string_view xml_text, error& e, std::string
         }
         if (structured) continue;
         if (name == "Code") e.oss_code = bounded_text(value);
-        else if (name == "Message") e.message = bounded_text(value);
+        else if (name == "Message") e.message = bounded_text(redact_signing_text(value));
         else if (name == "RequestId") e.request_id = bounded_text(value);
         else if (name == "HostId") e.host_id = bounded_text(value);
         else if (name == "EC") e.ec = bounded_text(value);
         else if (e.details.size() < max_error_details)
-            e.details.emplace_back(bounded_text(name), bounded_text(value));
+            if (auto kept = redact_detail(name, value)) e.details.emplace_back(bounded_text(name), bounded_text(*kept));
     }
     while ((t = r.next()) != xml::token::end_document)
         if (t == xml::token::error) {
@@ -143,7 +153,9 @@ inline bool read_error_document(std::string_view xml_text, error& e, std::string
 /// http_status, oss_code, message, request_id (body, else the request id header), host_id,
 /// ec (body <EC>, else the EC header) and details (other children such as ServerTime,
 /// ArgumentName, StringToSign) are filled as far as the reply allows. Text copied from the
-/// body is bounded (8 KiB per field, 32 details).
+/// body is bounded (8 KiB per field, 32 details) and never holds a secret: children naming
+/// one (SecurityToken, SignatureProvided, AccessKeySecret...) are dropped and the STS token
+/// is cut out of StringToSign, StringToSignBytes and CanonicalRequest (redaction.hpp).
 /// Next: pass the error to `classify()` (retry_advice.hpp) to decide what to do.
 inline std::optional<error> parse_service_error(const http_response& resp, operation op,
                                                 std::uint32_t part_number = 0,

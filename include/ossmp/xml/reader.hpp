@@ -35,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+#include <ossmp/detail/utf8.hpp>
 #include <ossmp/error.hpp>
 #include <ossmp/version.hpp>
 
@@ -138,23 +139,6 @@ constexpr bool is_xml_char(std::uint32_t cp) noexcept {
            (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
 }
 
-inline void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-}
 
 /// First byte in [s, e) that plain character data cannot contain as is, or e.
 inline const char* skip_plain_text(const char* s, const char* e) noexcept {
@@ -559,7 +543,7 @@ private:
                 syntax(s, "character reference to a code point that is not an XML Char");
                 return nullptr;
             }
-            detail::append_utf8(out, cp);
+            ossmp::detail::append_utf8(out, cp);
             return r + 1;
         }
         const char* n = scan_name(r);
