@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 pkgs="meson ninja-build pkg-config g++ libcurl4-openssl-dev libcpp-httplib-dev"
 case "$purpose" in
   demo) ;;
-  test) pkgs="$pkgs catch2 clang nodejs npm" ;;
+  test) pkgs="$pkgs catch2 clang cmake nodejs npm" ;;
   bench) pkgs="$pkgs catch2 libssl-dev libisal-dev libpugixml-dev nlohmann-json3-dev nodejs npm" ;;
   fuzz) pkgs="$pkgs catch2 clang libclang-rt-14-dev" ;;
   *) echo "install-deps.sh: unknown purpose '$purpose' (demo|test|bench|fuzz)" >&2; exit 2 ;;
