@@ -9,8 +9,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 pkgs="meson ninja-build pkg-config g++ libcurl4-openssl-dev libcpp-httplib-dev"
 case "$purpose" in
   demo) ;;
-  test) pkgs="$pkgs catch2 clang nodejs npm" ;;
-  bench) pkgs="$pkgs catch2 libssl-dev libisal-dev libpugixml-dev nodejs npm" ;;
+  test) pkgs="$pkgs catch2 clang nodejs npm libboost1.81-dev libssl-dev" ;;
+  bench) pkgs="$pkgs catch2 libssl-dev libisal-dev libpugixml-dev nodejs npm libboost1.81-dev" ;;
   fuzz) pkgs="$pkgs catch2 clang libclang-rt-14-dev" ;;
   *) echo "install-deps.sh: unknown purpose '$purpose' (demo|test|bench|fuzz)" >&2; exit 2 ;;
 esac
