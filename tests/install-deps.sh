@@ -10,9 +10,10 @@ pkgs="meson ninja-build pkg-config g++ libcurl4-openssl-dev libcpp-httplib-dev"
 case "$purpose" in
   demo) ;;
   # The S3 tests' server (OpenStack Swift with s3api, tests/s3/swift.sh) and the independent
-  # S3 clients that cross-check it (boto3, awscli); cmake for the packaging consumers.
-  test) pkgs="$pkgs catch2 clang cmake nodejs npm swift swift-proxy swift-account swift-container swift-object memcached python3-boto3 awscli" ;;
-  bench) pkgs="$pkgs catch2 libssl-dev libisal-dev libpugixml-dev nlohmann-json3-dev nodejs npm" ;;
+  # S3 clients that cross-check it (boto3, awscli); cmake for the packaging consumers; Boost
+  # (Beast) and OpenSSL for the Asio adapter.
+  test) pkgs="$pkgs catch2 clang cmake nodejs npm swift swift-proxy swift-account swift-container swift-object memcached python3-boto3 awscli libboost1.81-dev libssl-dev" ;;
+  bench) pkgs="$pkgs catch2 libssl-dev libisal-dev libpugixml-dev nlohmann-json3-dev nodejs npm libboost1.81-dev" ;;
   fuzz) pkgs="$pkgs catch2 clang libclang-rt-14-dev" ;;
   *) echo "install-deps.sh: unknown purpose '$purpose' (demo|test|bench|fuzz)" >&2; exit 2 ;;
 esac
