@@ -160,7 +160,7 @@ int main(int argc, char** argv) {
         auto region = env("OSS_REGION");
         if (!region) region = ossmp::region_from_host(base.ep.host);
         if (!region) usage("V4 signing needs a region: set OSS_REGION, or use --sign v1");
-        base.signing.region = *region;
+        base.signing.v4.region = *region;
     } else {
         usage("--sign must be v1 or v4");
     }

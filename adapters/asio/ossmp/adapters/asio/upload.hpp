@@ -220,6 +220,12 @@ public:
                             : m_.on_local_error(dg->error(), now()));
     }
 
+    net::awaitable<step> operator()(check_source&) {
+        // A stat of the open file: cheap enough for the loop thread.
+        auto id = current_identity(source_);
+        co_return check(id ? m_.on_source_checked(*id, now()) : m_.on_local_error(id.error(), now()));
+    }
+
     net::awaitable<step> operator()(release_body& a) {
         if constexpr (requires { source_.release(a.range); }) source_.release(a.range);
         co_return step{};
