@@ -106,10 +106,10 @@ ossmp::emulator::fault_config delayed(std::uint32_t ms, std::vector<std::string>
     return f;
 }
 
-json parse_json_line(const std::string& out) {
+ossmp_test::json parse_json_line(const std::string& out) {
     INFO(out);
     REQUIRE_FALSE(out.empty());
-    return json::parse(out.substr(0, out.find('\n')));
+    return ossmp_test::json::parse(out.substr(0, out.find('\n')));
 }
 
 
