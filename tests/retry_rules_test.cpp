@@ -125,6 +125,8 @@ const errc_row errc_rows[] = {
     {errc::xml_syntax, 0, verdict::fatal},
     {errc::xml_limit, 200, verdict::fatal},
     {errc::xml_forbidden, 200, verdict::fatal},
+    {errc::json_syntax, 0, verdict::fatal},  // a credentials document: the provider answers the same again
+    {errc::json_limit, 0, verdict::fatal},
     {errc::missing_field, 200, verdict::retry},
     {errc::invalid_field, 206, verdict::retry},
     {errc::invalid_encoding, 299, verdict::retry},
@@ -146,6 +148,7 @@ const errc_row errc_rows[] = {
     {errc::io_error, 0, verdict::fatal},
     {errc::checkpoint_invalid, 0, verdict::fatal},
     {errc::checkpoint_mismatch, 0, verdict::fatal},
+    {errc::credentials_unavailable, 0, verdict::fatal},
 };
 
 constexpr operation all_ops[] = {

@@ -24,6 +24,7 @@
 // discard sink (4 PUTs of 256 MiB through the transport, no machine; the server reads and
 // drops bytes), which shows the client side alone.
 #include "bench.hpp"
+#include "client_cpu.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -57,36 +58,12 @@ namespace oc = ossmp::adapters::curl;
 
 constexpr std::uint64_t gib = 1ull << 30;
 
-double thread_cpu() {
-    rusage u{};
-    ::getrusage(RUSAGE_THREAD, &u);
-    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-double process_cpu() {
-    rusage u{};
-    ::getrusage(RUSAGE_SELF, &u);
-    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
+using ossmp_bench::add_cpu;
+using ossmp_bench::client_cpu;
+using ossmp_bench::process_cpu;
+using ossmp_bench::thread_cpu;
+using timed_client = ossmp_bench::timed_curl_client;
 time_point now() { return system_clock{}.now(); }
-
-// CPU seconds of client threads, summed across threads.
-std::atomic<double> client_cpu{0};
-void add_cpu(double s) {
-    double cur = client_cpu.load();
-    while (!client_cpu.compare_exchange_weak(cur, cur + s)) {
-    }
-}
-
-// A curl client that adds each request's CPU time (its worker thread's) to client_cpu.
-struct timed_client {
-    oc::client c;
-    exchange_result perform(const http_request& req, body_reader& body) {
-        double t0 = thread_cpu();
-        auto r = c.perform(req, body);
-        add_cpu(thread_cpu() - t0);
-        return r;
-    }
-};
 
 // A loopback HTTP/1.1 server that reads each request, discards its body (256 KiB recv()s)
 // and answers 200 with no body, keeping connections alive; `100 Continue` when asked.
