@@ -1,0 +1,135 @@
+// The emulator holds up against hostile and careless clients (issue 17, issue 16 items 7-8):
+// an authenticated control plane, strict request framing, bounded heads, a refused busy port.
+// Every case starts its own emulator on loopback and finishes in a few seconds.
+#include <catch2/catch.hpp>
+
+#include <emulator_test_support.hpp>
+
+using namespace ossmp;
+using emu_test::fixture;
+
+TEST_CASE("the control plane needs the token, refuses web pages, and can be switched off",
+          "[emulator][hardening][control]") {
+    fixture f;
+    const std::string token = f.srv->control_token();
+    REQUIRE(token.size() >= 32);
+    SECTION("without the token nothing changes") {
+        auto r = emu_test::send_raw(f.port(), "PUT /_emulator/faults?error_rate=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                              "Content-Type: text/plain\r\nContent-Length: 0\r\n\r\n");
+        CHECK(r.status == 403);
+        CHECK(r.body.find(token) == std::string::npos);
+        CHECK_FALSE(f.srv->faults().active());
+        CHECK(emu_test::send_raw(f.port(), "GET /_emulator/counters HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").status == 403);
+    }
+    SECTION("a wrong token is refused") {
+        auto r = emu_test::send_raw(f.port(), "PUT /_emulator/faults?error_rate=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                              "X-Ossmp-Emulator-Token: " + std::string(token.size(), '0') +
+                                              "\r\nContent-Length: 0\r\n\r\n");
+        CHECK(r.status == 403);
+        CHECK_FALSE(f.srv->faults().active());
+    }
+    SECTION("a request with an Origin header is refused even with the token") {
+        auto r = f.control("PUT", "/_emulator/faults?delay_ms=600000", "Origin: http://evil.example\r\n");
+        CHECK(r.status == 403);
+        CHECK_FALSE(f.srv->faults().active());
+    }
+    SECTION("with the token it works") {
+        CHECK(f.control("PUT", "/_emulator/faults?error_rate=1").status == 200);
+        CHECK(f.srv->faults().active());
+    }
+    SECTION("switched off, the control plane answers 404 even with the token") {
+        auto c = emu_test::default_config();
+        c.control_plane = false;
+        fixture off(c);
+        CHECK_FALSE(off.srv->control_plane());
+        CHECK(off.control("PUT", "/_emulator/faults?error_rate=1").status == 404);
+        CHECK(off.control("GET", "/_emulator/counters").status == 404);
+        CHECK_FALSE(off.srv->faults().active());
+    }
+    SECTION("a token set in the configuration is the one required") {
+        auto c = emu_test::default_config();
+        c.control_token = "fixed-token-for-this-test-0123456789";
+        fixture fixed(c);
+        CHECK(fixed.srv->control_token() == "fixed-token-for-this-test-0123456789");
+        CHECK(fixed.control("GET", "/_emulator/counters").status == 200);
+    }
+}
+
+namespace {
+
+// Sends `bytes` on a fresh connection; returns the first response and whether the server
+// then closed the connection (rather than reading on).
+std::pair<http_response, bool> answer_and_closed(std::uint16_t port, const std::string& bytes) {
+    emu_test::connection c(port);
+    c.write_all(bytes);
+    auto r = c.read_response();
+    timeval tv{3, 0};
+    ::setsockopt(c.fd(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char b;
+    ssize_t n = ::recv(c.fd(), &b, 1, 0);
+    return {r, n == 0 || (n < 0 && errno == ECONNRESET)};
+}
+
+}  // namespace
+
+TEST_CASE("header count and head size are bounded (431) and the error body stays small",
+          "[emulator][hardening][limits]") {
+    fixture f;
+    std::string many = "GET /bucket/k HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    for (int i = 0; i < 300; ++i) many += "x-oss-meta-h" + std::to_string(i) + ": v\r\n";
+    auto [r1, closed1] = answer_and_closed(f.port(), many + "\r\n");
+    CHECK(r1.status == 431);
+    CHECK(closed1);
+    // A 1 MiB head with a bogus signature: refused before any signature check, with a small body.
+    std::string big = "GET /bucket/k HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: OSS test-ak:AAAA\r\n"
+                      "Date: Mon, 01 Jan 2024 00:00:00 GMT\r\n";
+    for (int i = 0; i < 1024; ++i) big += "x-oss-meta-h" + std::to_string(i) + ": " + std::string(1000, 'v') + "\r\n";
+    auto [r2, closed2] = answer_and_closed(f.port(), big + "\r\n");
+    CHECK(r2.status == 431);
+    CHECK(r2.body.size() < 4096);
+    CHECK(closed2);
+    // Under the limits, requests work as before.
+    CHECK(f.run(make_head_object_request(f.ep, "bucket", "missing").value(), signature_version::v4).status == 404);
+}
+
+TEST_CASE("malformed or conflicting framing is 400 and closes the connection; the body never runs as a request",
+          "[emulator][hardening][framing]") {
+    fixture f;
+    // The smuggled request would switch every fault on if it ran.
+    std::string smuggled = "PUT /_emulator/faults?error_rate=1&ops=* HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                           "X-Ossmp-Emulator-Token: " + f.srv->control_token() + "\r\nContent-Length: 0\r\n\r\n";
+    std::string n = std::to_string(smuggled.size());
+    for (const std::string& framing : std::vector<std::string>{"Content-Length: +" + n, "Content-Length: " + n + "abc", std::string("Content-Length: 0x52"),
+                                "Content-Length: " + n + ", " + n, "Content-Length: 0\r\nContent-Length: " + n,
+                                "Content-Length: " + n + "\r\nContent-Length: " + n,
+                                std::string("Transfer-Encoding: identity, chunked"),
+                                std::string("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked"),
+                                "Transfer-Encoding: chunked\r\nContent-Length: " + n,
+                                "Content-Length: -" + n, "Content-Length:  " + n + " 1"}) {
+        INFO(framing);
+        auto [r, closed] = answer_and_closed(
+            f.port(), "PUT /bucket/smuggle HTTP/1.1\r\nHost: 127.0.0.1\r\n" + framing + "\r\n\r\n" + smuggled);
+        CHECK(r.status == 400);
+        CHECK(closed);
+        CHECK_FALSE(f.srv->faults().active());
+    }
+    CHECK(f.srv->stats().requests == 0);
+}
+
+TEST_CASE("header values with a bare CR, LF or NUL are 400", "[emulator][hardening][framing]") {
+    fixture f;
+    for (std::string bad : {std::string("a: 1\nb: 2\r\n"), std::string("a: 1\rb: 2\r\n"), std::string("a: 1\0002\r\n", 8),
+                            std::string(" folded\r\n"), std::string("no colon\r\n"), std::string("a b: c\r\n"),
+                            std::string("X-Ossmp-Emulator-Saved: Content-Type:text/evil\r\n"),
+                            std::string("Authorization: OSS a:b\r\nAuthorization: OSS c:d\r\n")}) {
+        INFO(bad);
+        auto [r, closed] =
+            answer_and_closed(f.port(), "GET /bucket/k HTTP/1.1\r\nHost: 127.0.0.1\r\n" + bad + "\r\n");
+        CHECK(r.status == 400);
+        CHECK(closed);
+    }
+    // A whole head with bare LF line ends is refused at once rather than waited on.
+    auto [r, closed] = answer_and_closed(f.port(), "GET /bucket/k HTTP/1.1\nHost: 127.0.0.1\n\n");
+    CHECK(r.status == 400);
+    CHECK(closed);
+}
