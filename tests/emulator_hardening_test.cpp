@@ -133,3 +133,31 @@ TEST_CASE("header values with a bare CR, LF or NUL are 400", "[emulator][hardeni
     CHECK(r.status == 400);
     CHECK(closed);
 }
+
+TEST_CASE("a second emulator refuses a port already in use, naming it", "[emulator][hardening][port]") {
+    fixture first;
+    auto c = emu_test::default_config();
+    c.port = first.port();
+    auto second = emulator::server::start(c);
+    REQUIRE_FALSE(second.has_value());
+    CHECK(second.error().message.find(std::to_string(first.port())) != std::string::npos);
+    CHECK(second.error().message.find("in use") != std::string::npos);
+    // The first still answers every request itself.
+    for (int i = 0; i < 5; ++i)
+        CHECK(first.run(make_head_object_request(first.ep, "bucket", "k").value(), signature_version::v4).status == 404);
+}
+
+TEST_CASE("no cliff beyond 32 keep-alive connections: the 41st is served at once", "[emulator][hardening][threads]") {
+    fixture f;
+    std::vector<std::unique_ptr<emu_test::connection>> idle;
+    for (int i = 0; i < 40; ++i) {
+        auto req = make_head_object_request(f.ep, "bucket", "k").value();
+        REQUIRE(sign_request(req, f.v4, emu_test::now()).has_value());
+        idle.push_back(std::make_unique<emu_test::connection>(f.port()));
+        REQUIRE(idle.back()->write_all(emu_test::request_head(req, 0)));
+        CHECK(idle.back()->read_response(true).status == 404);  // and the connection stays open
+    }
+    auto start = std::chrono::steady_clock::now();
+    CHECK(f.run(make_head_object_request(f.ep, "bucket", "k").value(), signature_version::v4).status == 404);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+}

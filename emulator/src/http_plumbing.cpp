@@ -38,6 +38,41 @@ httplib::Headers raw_headers(std::string_view head) {
     return out;
 }
 
+void elastic_pool::enqueue(std::function<void()> fn) {
+    std::lock_guard lock(mu_);
+    jobs_.push_back(std::move(fn));
+    if (idle_ < jobs_.size() && threads_.size() < max_) threads_.emplace_back([this] { work(); });
+    cv_.notify_one();
+}
+
+void elastic_pool::work() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+        ++idle_;
+        cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+        --idle_;
+        if (jobs_.empty()) return;  // stopping, nothing left
+        auto fn = std::move(jobs_.front());
+        jobs_.pop_front();
+        lock.unlock();
+        fn();
+        lock.lock();
+    }
+}
+
+void elastic_pool::shutdown() {
+    std::vector<std::thread> threads;
+    {
+        std::lock_guard lock(mu_);
+        stopping_ = true;
+        threads = std::move(threads_);
+        threads_.clear();
+    }
+    cv_.notify_all();
+    for (auto& t : threads)
+        if (t.joinable()) t.join();
+}
+
 int check_head(std::string_view head, std::size_t max_fields, std::string& why) {
     auto ctl = [](unsigned char ch) { return (ch < 0x20 && ch != '\t') || ch == 0x7f; };
     auto eol = head.find("\r\n");

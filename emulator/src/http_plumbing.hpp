@@ -13,6 +13,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
 #include <chrono>
 #include <cerrno>
 #include <cstring>
@@ -203,6 +208,29 @@ int check_head(std::string_view head, std::size_t max_fields, std::string& why);
 // Re-reads the header fields from the raw request head (request line first), keeping values
 // byte for byte (only leading and trailing blanks removed, as HTTP requires).
 httplib::Headers raw_headers(std::string_view head);
+
+// httplib's task queue for connections, growing with demand: a thread is started when a
+// connection arrives and every thread is busy, up to `max_threads`; idle threads wait for the
+// next connection. httplib's own pool starts a fixed number of threads, and since each open
+// keep-alive connection holds one, the connection after the last waited for an idle one to
+// time out (a 20x slowdown at one connection more than threads).
+class elastic_pool final : public httplib::TaskQueue {
+public:
+    explicit elastic_pool(std::size_t max_threads) : max_(max_threads) {}
+    ~elastic_pool() override { shutdown(); }
+    void enqueue(std::function<void()> fn) override;
+    void shutdown() override;
+
+private:
+    void work();
+    std::size_t max_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::deque<std::function<void()>> jobs_;
+    std::vector<std::thread> threads_;
+    std::size_t idle_ = 0;
+    bool stopping_ = false;
+};
 
 // httplib's server with our connection loop (see raw_stream). The loop mirrors httplib's
 // own: up to keep_alive_max_count requests per connection, each read by process_request.

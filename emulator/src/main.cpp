@@ -26,7 +26,7 @@ constexpr const char* usage_text =
     "  --security-token T       makes the key an STS key needing T (or env OSS_SESSION_TOKEN)\n"
     "  --region R               V4 region (default cn-hangzhou)\n"
     "  --virtual-host-domain D  accept bucket.D as virtual-hosted host (repeatable; default localhost)\n"
-    "  --threads N              worker threads (default 32)\n"
+    "  --threads N              most worker threads, started as connections arrive (default 256)\n"
     "  --fast-etag              benchmark mode: ETags from CRC-64, not MD5 (not OSS-exact)\n"
     "  --log                    print one line per request to standard error\n"
     "fault injection (off by default; also settable at run time: PUT /_emulator/faults?...):\n"

@@ -138,7 +138,14 @@ result<std::unique_ptr<server>> server::start(config cfg) {
 
     auto& http = p->http;
     std::size_t threads = p->cfg.threads;
-    http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    http.new_task_queue = [threads] { return new elastic_pool(threads); };
+    // httplib's default sets SO_REUSEPORT, with which a second emulator binds the same port
+    // and the kernel splits connections between the two. SO_REUSEADDR only lets a restart
+    // reuse a port whose old connections linger in TIME_WAIT.
+    http.set_socket_options([](socket_t sock) {
+        int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     http.set_keep_alive_max_count(100000);
     http.set_keep_alive_timeout(p->cfg.keep_alive_timeout.count());
     http.set_read_timeout(30, 0);
@@ -151,7 +158,10 @@ result<std::unique_ptr<server>> server::start(config cfg) {
     int port = p->cfg.port == 0 ? http.bind_to_any_port(p->cfg.bind) : (http.bind_to_port(p->cfg.bind, p->cfg.port) ? p->cfg.port : -1);
     if (port <= 0)
         return make_error(errc::io_error,
-                          "cannot listen on " + p->cfg.bind + ":" + std::to_string(p->cfg.port) + " (address in use?)");
+                          "cannot listen on " + p->cfg.bind + ":" + std::to_string(p->cfg.port) +
+                              (p->cfg.port != 0 ? ": port " + std::to_string(p->cfg.port) +
+                                                      " is in use (or the address is not this machine's)"
+                                                : ": no free port"));
     p->bound_port = static_cast<std::uint16_t>(port);
     auto* raw = p.get();
     p->thread = std::thread([raw] { raw->http.listen_after_bind(); });

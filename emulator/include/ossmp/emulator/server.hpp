@@ -134,7 +134,9 @@ struct config {
     /// the client, limits an upload benchmark. ETags are then not OSS's (clients must treat
     /// them as opaque anyway); a Content-MD5 header is still verified when a client sends one.
     bool fast_etag = false;
-    std::size_t threads = 32;  ///< worker threads; each open connection holds one
+    /// Most worker threads; each open connection holds one. They are started as connections
+    /// arrive (none wait idle until needed), so a high limit costs nothing until used.
+    std::size_t threads = 256;
     std::chrono::seconds max_clock_skew{900};  ///< RequestTimeTooSkewed beyond this (OSS: 15 min)
     std::size_t max_complete_body = 2u << 20;  ///< larger Complete bodies are refused (400)
     std::chrono::seconds keep_alive_timeout{5};  ///< idle keep-alive connections close after this
