@@ -3,6 +3,8 @@
 // Every case starts its own emulator on loopback and finishes in a few seconds.
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 #include <emulator_test_support.hpp>
 
 using namespace ossmp;
@@ -160,4 +162,49 @@ TEST_CASE("no cliff beyond 32 keep-alive connections: the 41st is served at once
     auto start = std::chrono::steady_clock::now();
     CHECK(f.run(make_head_object_request(f.ep, "bucket", "k").value(), signature_version::v4).status == 404);
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+}
+
+TEST_CASE("a client trickling its request head is cut at the head deadline; stop() does not wait for it",
+          "[emulator][hardening][slow]") {
+    auto c = emu_test::default_config();
+    c.head_timeout = std::chrono::milliseconds(1000);
+    fixture f(c);
+    std::vector<std::unique_ptr<emu_test::connection>> slow;
+    for (int i = 0; i < 8; ++i) {
+        slow.push_back(std::make_unique<emu_test::connection>(f.port()));
+        REQUIRE(slow.back()->write_all("G"));
+    }
+    // Meanwhile normal requests are served.
+    CHECK(f.run(make_head_object_request(f.ep, "bucket", "k").value(), signature_version::v4).status == 404);
+    auto start = std::chrono::steady_clock::now();
+    bool cut = false;
+    for (const char* piece : {"E", "T", " ", "/", "b", "u", "c", "k", "e", "t"}) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        if (!slow.front()->write_all(piece)) {
+            cut = true;
+            break;
+        }
+        timeval tv{0, 1000};
+        ::setsockopt(slow.front()->fd(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        char b;
+        if (::recv(slow.front()->fd(), &b, 1, 0) == 0) {
+            cut = true;
+            break;
+        }
+    }
+    CHECK(cut);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(2500));
+
+    // Stopping with trickling and idle connections open takes well under a second.
+    auto c2 = emu_test::default_config();  // default 10 s head deadline
+    fixture g(c2);
+    std::vector<std::unique_ptr<emu_test::connection>> held;
+    for (int i = 0; i < 4; ++i) {
+        held.push_back(std::make_unique<emu_test::connection>(g.port()));
+        if (i % 2 == 0) REQUIRE(held.back()->write_all("GET / HT"));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    auto stop_start = std::chrono::steady_clock::now();
+    g.srv->stop();
+    CHECK(std::chrono::steady_clock::now() - stop_start < std::chrono::seconds(1));
 }

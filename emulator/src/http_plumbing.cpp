@@ -163,7 +163,7 @@ bool emulator_http::process_and_close_socket(socket_t sock) {
         std::size_t count = keep_alive_max_count_;
         while (count > 0 && strm.wait_request(static_cast<int>(keep_alive_timeout_sec_ * 1000), svr_sock_)) {
             bool connection_closed = false;
-            auto got = strm.read_head(max_head_bytes, std::chrono::steady_clock::now() + head_timeout);
+            auto got = strm.read_head(max_head_bytes, std::chrono::steady_clock::now() + head_timeout, svr_sock_);
             if (got != raw_stream::head_status::ok) {
                 using hs = raw_stream::head_status;
                 if (refuse_head && (got == hs::too_large || got == hs::bad_line_end)) {

@@ -110,7 +110,9 @@ public:
     // larger than `max_bytes` (too_large), a line ending that is not CRLF (bad_line_end), the
     // peer closing (closed) or `deadline` passing (timeout). On `ok`, head() is the head.
     enum class head_status { ok, closed, timeout, too_large, bad_line_end };
-    head_status read_head(std::size_t max_bytes, std::chrono::steady_clock::time_point deadline) {
+    // A stopping server (`listening` closed) ends the wait too.
+    head_status read_head(std::size_t max_bytes, std::chrono::steady_clock::time_point deadline,
+                          const std::atomic<socket_t>& listening) {
         if (pos_ > 0) {
             std::memmove(buf_.get(), buf_.get() + pos_, len_ - pos_);
             len_ -= pos_;
@@ -134,6 +136,7 @@ public:
             if (len_ >= max_bytes || len_ == capacity) return head_status::too_large;
             auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
             if (left.count() <= 0) return head_status::timeout;
+            if (listening == INVALID_SOCKET) return head_status::closed;
             int r = poll_for(POLLIN, static_cast<int>(std::min<long long>(left.count(), 50)));
             if (r < 0) return head_status::closed;
             if (r == 0) {
