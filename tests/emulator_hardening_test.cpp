@@ -208,3 +208,34 @@ TEST_CASE("a client trickling its request head is cut at the head deadline; stop
     g.srv->stop();
     CHECK(std::chrono::steady_clock::now() - stop_start < std::chrono::seconds(1));
 }
+
+TEST_CASE("a refused request is answered at once, without reading its declared body", "[emulator][hardening][body]") {
+    fixture f;
+    auto expect_prompt_refusal = [&](const std::string& head, int status) {
+        emu_test::connection c(f.port());
+        REQUIRE(c.write_all(head));
+        c.write_all(std::string(256 * 1024, 'x'));  // a start of the body, then nothing more
+        auto start = std::chrono::steady_clock::now();
+        auto r = c.read_response();
+        CHECK(r.status == status);
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+        return r;
+    };
+    SECTION("an unsigned PUT declaring 100 GB") {
+        expect_prompt_refusal("PUT /bucket/big HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 107374182400\r\n\r\n", 403);
+    }
+    SECTION("a signed UploadPart declaring 6 GiB") {
+        auto init = parse_initiate_result(f.run(make_initiate_request(f.ep, "bucket", "big").value(), signature_version::v4));
+        REQUIRE(init.has_value());
+        std::uint64_t six_gib = 6ull << 30;
+        // The library refuses to build a part over 5 GiB, so a small part's signed head
+        // declares the large length (Content-Length is not signed).
+        auto req = make_upload_part_request(f.ep, "bucket", "big", init->upload_id, 1, {0, 1024}).value();
+        REQUIRE(sign_request(req, f.v4, emu_test::now()).has_value());
+        auto r = expect_prompt_refusal(emu_test::request_head(req, six_gib), 400);
+        CHECK(r.body.find("EntityTooLarge") != std::string::npos);
+    }
+    SECTION("a signed chunked PutObject to a missing bucket") {
+        expect_prompt_refusal("PUT /nobucket/k HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n40000\r\n", 404);
+    }
+}

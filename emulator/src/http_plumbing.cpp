@@ -9,6 +9,7 @@ namespace ossmp::inline v0::emulator::detail {
 
 thread_local int current_socket = -1;
 thread_local raw_stream* current_stream = nullptr;
+thread_local bool close_after_response = false;
 
 bool cut_connection() {
     if (current_socket < 0) return false;
@@ -183,11 +184,27 @@ bool emulator_http::process_and_close_socket(socket_t sock) {
                 break;
             }
             strm.start_capture();
+            close_after_response = false;
             ret = process_request(strm, count == 1, connection_closed, [&](httplib::Request& req) {
                 auto head = strm.take_capture();
                 if (on_headers) on_headers(req, head);
             });
             strm.take_capture();
+            if (close_after_response) {
+                // The client may still be sending the refused body: stop writing, then read
+                // and discard for a moment, so that closing with unread data (which sends a
+                // reset) does not destroy the answer before the client has read it.
+                close_after_response = false;
+                ::shutdown(sock, SHUT_WR);
+                char sink[16384];
+                auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+                while (std::chrono::steady_clock::now() < until) {
+                    pollfd p{sock, POLLIN, 0};
+                    if (::poll(&p, 1, 50) <= 0) continue;
+                    if (::recv(sock, sink, sizeof sink, 0) <= 0) break;
+                }
+                break;
+            }
             if (!ret || connection_closed) break;
             --count;
         }

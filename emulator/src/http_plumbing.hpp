@@ -38,6 +38,10 @@ extern thread_local raw_stream* current_stream;
 // closes the socket.
 bool cut_connection();
 
+// Set by a handler that answers without reading a large request body: the connection loop
+// closes the connection after the response instead of reading the body it refused.
+extern thread_local bool close_after_response;
+
 // A connection's byte stream for httplib, in place of its own SocketStream, for three
 // reasons: (1) httplib 0.11 percent-decodes header values as it parses them, which loses
 // what the client signed ("%20" and " " both become " ") and drops empty-valued headers, so
