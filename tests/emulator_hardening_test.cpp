@@ -239,3 +239,29 @@ TEST_CASE("a refused request is answered at once, without reading its declared b
         expect_prompt_refusal("PUT /nobucket/k HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n40000\r\n", 404);
     }
 }
+
+TEST_CASE("chunked bodies are held to the body size limit while they arrive", "[emulator][hardening][body]") {
+    auto cfg = emu_test::default_config();
+    cfg.max_body_size = 1 << 20;
+    fixture f(cfg);
+    auto chunked_put = [&](const std::string& key, std::size_t chunks) {
+        auto req = make_put_object_request(f.ep, "bucket", key, {0, 1}).value();
+        REQUIRE(sign_request(req, f.v4, emu_test::now()).has_value());
+        std::string head = emu_test::request_head(req, 0);
+        auto cl = head.find("Content-Length: 0\r\n");
+        REQUIRE(cl != std::string::npos);
+        head.replace(cl, 19, "Transfer-Encoding: chunked\r\n");
+        emu_test::connection c(f.port());
+        REQUIRE(c.write_all(head));
+        std::string piece(256 * 1024, 'c');
+        for (std::size_t i = 0; i < chunks; ++i)
+            if (!c.write_all("40000\r\n" + piece + "\r\n")) break;
+        c.write_all("0\r\n\r\n");
+        return c.read_response();
+    };
+    CHECK(chunked_put("small", 2).status == 200);
+    auto r = chunked_put("large", 8);
+    CHECK(r.status == 400);
+    CHECK(r.body.find("EntityTooLarge") != std::string::npos);
+    CHECK(f.run(make_head_object_request(f.ep, "bucket", "large").value(), signature_version::v4).status == 404);
+}

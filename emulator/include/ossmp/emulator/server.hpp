@@ -140,6 +140,9 @@ struct config {
     std::chrono::seconds max_clock_skew{900};  ///< RequestTimeTooSkewed beyond this (OSS: 15 min)
     std::size_t max_complete_body = 2u << 20;  ///< larger Complete bodies are refused (400)
     std::chrono::seconds keep_alive_timeout{5};  ///< idle keep-alive connections close after this
+    /// Largest part or PutObject body (OSS: 5 GiB); larger ones are refused with
+    /// EntityTooLarge, chunked ones as soon as they pass it. Tests lower it.
+    std::uint64_t max_body_size = 5ull << 30;
     /// Requests whose head (request line and header fields) is larger are refused with 431.
     std::size_t max_head_bytes = 64 * 1024;
     /// Requests with more header fields are refused with 431.
