@@ -265,3 +265,24 @@ TEST_CASE("chunked bodies are held to the body size limit while they arrive", "[
     CHECK(r.body.find("EntityTooLarge") != std::string::npos);
     CHECK(f.run(make_head_object_request(f.ep, "bucket", "large").value(), signature_version::v4).status == 404);
 }
+
+TEST_CASE("Complete accepts part ETags with or without quotes, in either case", "[emulator][hardening][complete]") {
+    fixture f;
+    std::string data = emu_test::pattern_bytes(1000);
+    for (std::string form : {"bare", "lower", "quoted"}) {
+        INFO(form);
+        auto init = parse_initiate_result(f.run(make_initiate_request(f.ep, "bucket", "e-" + form).value(), signature_version::v4));
+        REQUIRE(init.has_value());
+        auto up = f.run(make_upload_part_request(f.ep, "bucket", "e-" + form, init->upload_id, 1, {0, data.size()}).value(),
+                        signature_version::v4, data);
+        REQUIRE(up.status == 200);
+        std::string etag(up.headers.get_or("ETag"));
+        REQUIRE(etag.size() == 34);
+        if (form != "quoted") etag = etag.substr(1, 32);
+        if (form == "lower") etag = ossmp::detail::lower(etag);
+        std::vector<completed_part> parts{{1, etag}};
+        auto done = f.run(make_complete_request(f.ep, "bucket", "e-" + form, init->upload_id, parts).value(),
+                          signature_version::v4);
+        CHECK(done.status == 200);
+    }
+}
