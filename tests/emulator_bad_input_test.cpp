@@ -215,9 +215,9 @@ TEST_CASE("bad requests leave the stored data untouched", "[emulator][bad]") {
         std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let the server notice
     }
     SECTION("a bad control request is 400 and changes nothing") {
-        auto r = emu_test::send_raw(f.port(), "PUT /_emulator/faults?error_rate=2 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+        auto r = f.control("PUT", "/_emulator/faults?error_rate=2");
         CHECK(r.status == 400);
-        r = emu_test::send_raw(f.port(), "PUT /_emulator/faults?bogus=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+        r = f.control("PUT", "/_emulator/faults?bogus=1");
         CHECK(r.status == 400);
         CHECK_FALSE(f.srv->faults().active());
     }

@@ -29,7 +29,7 @@ http_response put_part(const fixture& f, const std::string& key, const std::stri
 }
 
 http_response control(const fixture& f, std::string method, std::string target) {
-    return emu_test::send_raw(f.port(), method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n");
+    return f.control(method, target);
 }
 
 std::size_t stored_parts(const fixture& f, const std::string& key, const std::string& id) {

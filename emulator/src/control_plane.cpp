@@ -12,6 +12,16 @@ void server::impl::control(request_ctx& c) {
         c.res.status = status;
         c.res.set_content(body, "application/json");
     };
+    // The control plane can break every client, so it answers only its token's holder, and
+    // never a web page: a browser adds Origin to every cross-origin request it sends, and a
+    // page cannot set the token header without a preflight we never answer.
+    if (!cfg.control_plane) return json(404, "{\"error\":\"the control plane is switched off\"}");
+    if (c.in.headers.contains("Origin"))
+        return json(403, "{\"error\":\"control requests from a web page (with an Origin header) are refused\"}");
+    auto token = c.in.headers.get(control_token_header);
+    if (!token || !constant_time_equal(*token, cfg.control_token))
+        return json(403, "{\"error\":\"control requests need the header X-Ossmp-Emulator-Token with the token "
+                         "the emulator printed at start\"}");
     const auto& m = c.in.method;
     std::string_view what = std::string_view(c.raw_path).substr(control_prefix.size());
     if (what == "/counters" && m == "GET") {

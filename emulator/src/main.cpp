@@ -1,5 +1,6 @@
 // ossmp-emulator: runs the OSS emulator until SIGINT or SIGTERM. The first line of standard
-// output is "listening on <url>", so scripts can start it with --port 0 and read the port.
+// output is "listening on <url>", so scripts can start it with --port 0 and read the port; the
+// second, with the control plane on, is "control token: <token>" (for X-Ossmp-Emulator-Token).
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -13,7 +14,10 @@ namespace {
 
 constexpr const char* usage_text =
     "usage: ossmp-emulator [options]\n"
-    "  --bind ADDR              address to listen on (default 127.0.0.1)\n"
+    "  --bind ADDR              address to listen on (default 127.0.0.1). Beyond loopback, anyone\n"
+    "                           who reaches the port can use the accepted key's operations, and\n"
+    "                           whoever learns the control token can break every client\n"
+    "  --no-control-plane       switch /_emulator/ (counters, faults) off\n"
     "  --port N                 port (default 0: any free port)\n"
     "  --dir PATH               keep data under PATH (default: in memory)\n"
     "  --bucket NAME            create bucket NAME (repeatable)\n"
@@ -22,7 +26,7 @@ constexpr const char* usage_text =
     "  --security-token T       makes the key an STS key needing T (or env OSS_SESSION_TOKEN)\n"
     "  --region R               V4 region (default cn-hangzhou)\n"
     "  --virtual-host-domain D  accept bucket.D as virtual-hosted host (repeatable; default localhost)\n"
-    "  --threads N              worker threads (default 32)\n"
+    "  --threads N              most worker threads, started as connections arrive (default 256)\n"
     "  --fast-etag              benchmark mode: ETags from CRC-64, not MD5 (not OSS-exact)\n"
     "  --log                    print one line per request to standard error\n"
     "fault injection (off by default; also settable at run time: PUT /_emulator/faults?...):\n"
@@ -93,6 +97,8 @@ int main(int argc, char** argv) {
             cfg.fast_etag = true;
         } else if (a == "--threads") {
             cfg.threads = static_cast<std::size_t>(number(4096));
+        } else if (a == "--no-control-plane") {
+            cfg.control_plane = false;
         } else if (a == "--log") {
             log = true;
         } else if (a.substr(0, 8) == "--fault-") {
@@ -135,6 +141,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     std::printf("listening on %s\n", (*srv)->url().c_str());
+    if ((*srv)->control_plane()) std::printf("control token: %s\n", (*srv)->control_token().c_str());
     std::fflush(stdout);
     int sig = 0;
     sigwait(&stop_signals, &sig);

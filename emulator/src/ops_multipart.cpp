@@ -61,7 +61,7 @@ void server::impl::upload_part(request_ctx& c) {
     c.part_for_stats = *number;
     auto want_md5 = content_md5(c);
     if (!want_md5) return send_error(c, want_md5.error());
-    if (c.content_length > max_part_size)
+    if (c.content_length > std::min(max_part_size, cfg.max_body_size))
         return send_error(c, oss_error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size.",
                                        "0017-00000221"));
     if (apply_fault(c, *number)) return;

@@ -30,6 +30,14 @@ void server::impl::reset_mid_body(request_ctx& c) {
 }
 
 result<std::optional<server::impl::received>> server::impl::receive(request_ctx& c) {
+    // OSS's limit for one part or a PutObject body. A chunked body has no declared length, so
+    // it is held to the limit while it arrives; either way the rest is not read (finish()
+    // closes the connection).
+    auto too_large = [] {
+        return oss_error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size.",
+                         "0017-00000221");
+    };
+    if (c.content_length > cfg.max_body_size) return too_large();
     auto w = st->new_writer(c.content_length);
     if (!w) {
         drain(c);
@@ -82,7 +90,12 @@ result<std::optional<server::impl::received>> server::impl::receive(request_ctx&
             return internal_error("storage failure: " + write_error.message);
         }
     } else {
+        bool over = false;
         ok = read_body(c, [&](const char* data, std::size_t n) {
+            if (total + n > cfg.max_body_size) {
+                over = true;
+                return false;
+            }
             if (hash_md5) h.update(data, n);
             crc.update(data, n);
             total += n;
@@ -92,6 +105,11 @@ result<std::optional<server::impl::received>> server::impl::receive(request_ctx&
             }
             return true;
         });
+        if (over) {
+            c.res.set_header("Connection", "close");
+            close_after_response = true;
+            return too_large();
+        }
     }
     if (write_error) {
         drain(c);

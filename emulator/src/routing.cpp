@@ -80,6 +80,15 @@ void server::impl::handle(const httplib::Request& hreq, httplib::Response& res, 
 }
 
 void server::impl::finish(request_ctx& c) {
+    int answered = c.res.status == -1 ? 200 : c.res.status;
+    // A refused request's body is not read on: the answer goes out at once and the
+    // connection closes (a client declaring 100 GB would otherwise be read to the end).
+    // Small bodies are still drained so that the connection can be kept.
+    if (!c.connection_cut && !c.body_read && answered >= 300 && (c.chunked || c.content_length > 64 * 1024)) {
+        c.body_read = true;
+        c.res.set_header("Connection", "close");
+        close_after_response = true;
+    }
     if (!c.connection_cut) drain(c);
     bool control_plane = c.op == "Control";
     if (!control_plane) {

@@ -4,6 +4,8 @@
 #include <ossmp/sign/v4.hpp>
 #include <ossmp/validate.hpp>
 
+#include <random>
+
 #include "xml_writer.hpp"
 
 namespace ossmp::inline v0::emulator {
@@ -31,6 +33,27 @@ void server::impl::install_handlers() {
         req.path = "/";
         req.ranges.clear();
     };
+    http.refuse_head = [this](int status, const std::string& why) {
+        auto id = ids.request_id();
+        const char* code = status == 431 ? "RequestHeaderFieldsTooLarge" : "InvalidRequest";
+        xml_writer x;
+        x.open("Error");
+        x.leaf("Code", code);
+        x.leaf("Message", why);
+        x.leaf("RequestId", id);
+        x.leaf("EC", "0000-00000400");
+        auto body = x.finish();
+        std::string out = "HTTP/1.1 " + std::to_string(status) +
+                          (status == 431 ? " Request Header Fields Too Large" : " Bad Request") +
+                          "\r\nServer: AliyunOSS\r\nConnection: close\r\nContent-Type: application/xml\r\n"
+                          "x-oss-request-id: " + id + "\r\nx-oss-ec: 0000-00000400\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\n\r\n" + body;
+        if (cfg.log) cfg.log("- - " + std::to_string(status) + " BadRequestHead " + id);
+        return out;
+    };
+    http.max_head_bytes = cfg.max_head_bytes;
+    http.max_head_fields = cfg.max_head_fields;
+    http.head_timeout = cfg.head_timeout;
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
         if (req.method == "PUT" || req.method == "POST" || req.method == "DELETE")
             return httplib::Server::HandlerResponse::Unhandled;
@@ -95,6 +118,14 @@ result<std::unique_ptr<server>> server::start(config cfg) {
     for (const auto& b : cfg.buckets)
         if (auto r = validate_bucket_name(b); !r) return r.error();
 
+    if (cfg.control_token.empty()) {
+        std::random_device rd;
+        for (int i = 0; i < 8; ++i) {
+            static constexpr char hex[] = "0123456789abcdef";
+            auto v = rd();
+            for (int j = 0; j < 4; ++j, v >>= 4) cfg.control_token += hex[v & 15];
+        }
+    }
     auto p = std::make_unique<impl>();
     p->cfg = std::move(cfg);
     auto st = store::open(p->cfg.dir, p->ids);
@@ -107,7 +138,14 @@ result<std::unique_ptr<server>> server::start(config cfg) {
 
     auto& http = p->http;
     std::size_t threads = p->cfg.threads;
-    http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    http.new_task_queue = [threads] { return new elastic_pool(threads); };
+    // httplib's default sets SO_REUSEPORT, with which a second emulator binds the same port
+    // and the kernel splits connections between the two. SO_REUSEADDR only lets a restart
+    // reuse a port whose old connections linger in TIME_WAIT.
+    http.set_socket_options([](socket_t sock) {
+        int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     http.set_keep_alive_max_count(100000);
     http.set_keep_alive_timeout(p->cfg.keep_alive_timeout.count());
     http.set_read_timeout(30, 0);
@@ -120,7 +158,10 @@ result<std::unique_ptr<server>> server::start(config cfg) {
     int port = p->cfg.port == 0 ? http.bind_to_any_port(p->cfg.bind) : (http.bind_to_port(p->cfg.bind, p->cfg.port) ? p->cfg.port : -1);
     if (port <= 0)
         return make_error(errc::io_error,
-                          "cannot listen on " + p->cfg.bind + ":" + std::to_string(p->cfg.port) + " (address in use?)");
+                          "cannot listen on " + p->cfg.bind + ":" + std::to_string(p->cfg.port) +
+                              (p->cfg.port != 0 ? ": port " + std::to_string(p->cfg.port) +
+                                                      " is in use (or the address is not this machine's)"
+                                                : ": no free port"));
     p->bound_port = static_cast<std::uint16_t>(port);
     auto* raw = p.get();
     p->thread = std::thread([raw] { raw->http.listen_after_bind(); });
@@ -134,6 +175,10 @@ std::string server::url() const {
 }
 
 std::uint16_t server::port() const { return impl_->bound_port; }
+
+const std::string& server::control_token() const { return impl_->cfg.control_token; }
+
+bool server::control_plane() const { return impl_->cfg.control_plane; }
 
 counters server::stats() const {
     std::lock_guard lock(impl_->stats_mu);

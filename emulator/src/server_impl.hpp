@@ -33,6 +33,7 @@ namespace detail {
 inline constexpr const char* saved_header = "X-Ossmp-Emulator-Saved";
 inline constexpr const char* xml_type = "application/xml";
 inline constexpr std::string_view control_prefix = "/_emulator";
+inline constexpr const char* control_token_header = "X-Ossmp-Emulator-Token";
 
 // Headers kept with an object and returned on GetObject/HeadObject, besides x-oss-meta-*.
 inline constexpr std::string_view kept_plain_headers[] = {"Content-Type",  "Content-Disposition", "Content-Encoding",

@@ -20,6 +20,18 @@
 
 namespace ossmp::inline v0::emulator::detail {
 
+namespace {
+// Part ETags in a Complete body are compared as OSS does: the quotes are optional (mobile
+// SDKs send the bare hex) and the hex digits' case does not matter.
+bool same_etag(std::string_view stored, std::string_view sent) {
+    auto bare = [](std::string_view e) {
+        if (e.size() >= 2 && e.front() == '"' && e.back() == '"') e = e.substr(1, e.size() - 2);
+        return e;
+    };
+    return ossmp::detail::iequals(bare(stored), bare(sent));
+}
+}  // namespace
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -866,7 +878,7 @@ result<std::shared_ptr<const object_record>> store::complete(const std::string& 
                                  "0042-00000209", {{"PartNumber", std::to_string(how.parts[i].part_number)}});
         for (const auto& want : how.parts) {
             auto it = u->parts.find(want.part_number);
-            if (it == u->parts.end() || it->second.etag != want.etag)
+            if (it == u->parts.end() || !same_etag(it->second.etag, want.etag))
                 return oss_error(400, "InvalidPart",
                                  "One or more of the specified parts could not be found or the specified entity tag "
                                  "might not have matched the part's entity tag.",

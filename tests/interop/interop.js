@@ -69,7 +69,7 @@ function sha256(buf) {
 
 function control(method, p) {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${endpoint}/_emulator/${p}`, { method }, res => {
+    const req = http.request(`${endpoint}/_emulator/${p}`, { method, headers: { 'X-Ossmp-Emulator-Token': process.env.EMU_TOKEN } }, res => {
       let body = '';
       res.on('data', d => (body += d));
       res.on('end', () => (res.statusCode < 300 ? resolve(body ? JSON.parse(body) : {}) : reject(new Error(body))));

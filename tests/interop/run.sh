@@ -54,6 +54,8 @@ if [ -z "$url" ]; then
   exit 1
 fi
 echo "emulator at $url"
+token=$(sed -n 's/^control token: //p' "$work/out")
 
-EMU_URL=$url EMU_AK=$EMU_AK EMU_SK=$EMU_SK EMU_BUCKET=$EMU_BUCKET EMU_REGION=$EMU_REGION \
+
+EMU_URL=$url EMU_TOKEN=$token EMU_AK=$EMU_AK EMU_SK=$EMU_SK EMU_BUCKET=$EMU_BUCKET EMU_REGION=$EMU_REGION \
   node "$here/interop.js"

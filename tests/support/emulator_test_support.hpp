@@ -280,6 +280,12 @@ struct fixture {
         v4.v4.region = region;
     }
     std::uint16_t port() const { return srv->port(); }
+    // Sends a control-plane request (`target` under /_emulator/) with the server's token.
+    ossmp::http_response control(const std::string& method, const std::string& target,
+                                 const std::string& extra_headers = {}) const {
+        return send_raw(port(), method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Ossmp-Emulator-Token: " +
+                                    srv->control_token() + "\r\n" + extra_headers + "Content-Length: 0\r\n\r\n");
+    }
     const ossmp::signing_config& cfg(ossmp::signature_version v) const {
         return v == ossmp::signature_version::v1 ? v1 : v4;
     }

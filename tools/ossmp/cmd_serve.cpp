@@ -19,7 +19,8 @@ int run(const std::vector<std::string>& argv) {
                    {"region", true},        {"access-key-id", true}, {"access-key-secret", true},
                    {"security-token", true}, {"fail-rate", true},    {"fail-status", true}, {"reset-rate", true},
                    {"error200-rate", true}, {"delay-ms", true},      {"fault-ops", true}, {"seed", true},
-                   {"threads", true},       {"log", false},          {"fast-etag", false}};
+                   {"threads", true},       {"log", false},          {"fast-etag", false},
+                   {"no-control-plane", false}};
     auto a = parse_args(argv, spec);
     if (!a) return report_error(a.error(), false);
     if (!a->positional.empty()) return report_error(usage("serve takes no positional arguments"), false);
@@ -60,6 +61,7 @@ int run(const std::vector<std::string>& argv) {
     if (!faults) return report_error(faults.error(), false);
     cfg.faults = *faults;
     cfg.fast_etag = a->has("fast-etag");
+    cfg.control_plane = !a->has("no-control-plane");
     if (a->has("log")) cfg.log = [](std::string_view line) { std::fprintf(stderr, "%.*s\n", int(line.size()), line.data()); };
 
     auto server = ossmp::emulator::server::start(cfg);
@@ -69,6 +71,14 @@ int run(const std::vector<std::string>& argv) {
     for (const auto& b : cfg.buckets) buckets += (buckets.empty() ? "" : ", ") + b;
     std::printf("# storage: %s; buckets: %s\n", cfg.dir.empty() ? "memory (lost at exit)" : cfg.dir.c_str(),
                 buckets.empty() ? "none yet (create one with PutBucket, or pass --bucket NAME)" : buckets.c_str());
+    if (cfg.control_plane)
+        std::printf("# control plane: /_emulator/... with header X-Ossmp-Emulator-Token: %s\n",
+                    (*server)->control_token().c_str());
+    else
+        std::printf("# control plane: off\n");
+    if (cfg.bind != "127.0.0.1" && cfg.bind != "::1" && cfg.bind != "localhost")
+        std::printf("# warning: bound to %s, beyond loopback: anyone who reaches it can use the accepted key\n",
+                    cfg.bind.c_str());
     std::printf("# in another shell with the same credentials: export OSS_ENDPOINT=%s OSS_REGION=%s\n",
                 (*server)->url().c_str(), cfg.region.c_str());
     std::fflush(stdout);
@@ -90,11 +100,16 @@ extern const command serve_command = {
     "or the flags, and prints the URL it listens on.\n"
     "\n"
     "  --port P              port (default 0: any free port)\n"
-    "  --bind ADDR           address (default 127.0.0.1)\n"
+    "  --bind ADDR           address (default 127.0.0.1). Warning: beyond loopback, anyone who\n"
+    "                        reaches the port can use the accepted key's operations, and whoever\n"
+    "                        learns the control token can break every client: trusted networks only\n"
+    "  --no-control-plane    switch /_emulator/ off (counters, fault injection over HTTP); with it\n"
+    "                        on, requests need the header X-Ossmp-Emulator-Token printed at start\n"
     "  --dir DIR             keep buckets, parts and objects there (default: memory only)\n"
     "  --bucket B            a bucket that exists from the start (repeatable)\n"
     "  --region R            the V4 region it accepts (default $OSS_REGION or cn-hangzhou)\n"
-    "  --threads N           worker threads; each open connection holds one (default 32)\n"
+    "  --threads N           most worker threads (each open connection holds one; started as\n"
+    "                        connections arrive; default 256)\n"
     "  --access-key-id ID, --access-key-secret S, --security-token T\n"
     "  --fail-rate X, --fail-status 500|503, --reset-rate X, --error200-rate X, --delay-ms N,\n"
     "  --fault-ops OPS, --seed N   fault injection (as PUT /_emulator/faults)\n"

@@ -13,8 +13,12 @@
 // computed on the way, so memory does not grow with part size in disk mode.
 //
 // A control plane under `/_emulator/` (no bucket can be named `_emulator`) reads counters and
-// sets fault injection at run time; it needs no signature, which is why the server binds to
-// 127.0.0.1 by default:
+// sets fault injection at run time. Every control request must carry the server's control
+// token (`X-Ossmp-Emulator-Token: <server::control_token()>`, a random value made at start
+// unless config::control_token sets one); requests with an `Origin` header (any web page's)
+// are refused, and config::control_plane = false switches it off (404). It still gives
+// whoever holds the token the power to break every client, so bind beyond loopback only on
+// a network you trust:
 //   GET  /_emulator/counters         JSON counters (see `counters`)
 //   POST /_emulator/counters/reset   zero them
 //   GET  /_emulator/faults           JSON of the fault configuration
@@ -130,10 +134,27 @@ struct config {
     /// the client, limits an upload benchmark. ETags are then not OSS's (clients must treat
     /// them as opaque anyway); a Content-MD5 header is still verified when a client sends one.
     bool fast_etag = false;
-    std::size_t threads = 32;  ///< worker threads; each open connection holds one
+    /// Most worker threads; each open connection holds one. They are started as connections
+    /// arrive (none wait idle until needed), so a high limit costs nothing until used.
+    std::size_t threads = 256;
     std::chrono::seconds max_clock_skew{900};  ///< RequestTimeTooSkewed beyond this (OSS: 15 min)
     std::size_t max_complete_body = 2u << 20;  ///< larger Complete bodies are refused (400)
     std::chrono::seconds keep_alive_timeout{5};  ///< idle keep-alive connections close after this
+    /// Largest part or PutObject body (OSS: 5 GiB); larger ones are refused with
+    /// EntityTooLarge, chunked ones as soon as they pass it. Tests lower it.
+    std::uint64_t max_body_size = 5ull << 30;
+    /// Requests whose head (request line and header fields) is larger are refused with 431.
+    std::size_t max_head_bytes = 64 * 1024;
+    /// Requests with more header fields are refused with 431.
+    std::size_t max_head_fields = 200;
+    /// A request's head must arrive within this time of its first byte, or the connection
+    /// is closed (a client trickling bytes cannot hold a worker for long).
+    std::chrono::milliseconds head_timeout{10000};
+    /// Serve the control plane under /_emulator/ (false: those paths answer 404).
+    bool control_plane = true;
+    /// The token control requests must carry in X-Ossmp-Emulator-Token; empty = a random
+    /// one made at start (read it with server::control_token()).
+    std::string control_token;
     /// The server's clock; empty = the system clock. Tests use it to move time.
     std::function<time_point()> clock;
     /// Receives one line per request (method, target without query, status, request id);
@@ -158,6 +179,10 @@ public:
     std::string url() const;
     /// The bound port.
     std::uint16_t port() const;
+    /// The token control-plane requests must carry (header X-Ossmp-Emulator-Token).
+    const std::string& control_token() const;
+    /// True when the control plane is served (config::control_plane).
+    bool control_plane() const;
     /// A snapshot of the counters.
     counters stats() const;
     /// Zeroes the counters.
