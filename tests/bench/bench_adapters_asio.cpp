@@ -112,7 +112,7 @@ struct bench_env {
         ep = parse_endpoint(url).value();
         signing.version = signature_version::v4;
         signing.creds = {"bench-ak", "bench-secret", ""};
-        signing.region = "cn-hangzhou";
+        signing.v4.region = "cn-hangzhou";
         std::uint64_t x = 0x9E3779B97F4A7C15ull;
         for (std::size_t i = 0; i < data.size(); i += 8) {
             x ^= x << 13, x ^= x >> 7, x ^= x << 17;

@@ -32,7 +32,7 @@ inline void add_cpu(double s) {
 
 // A curl client that adds each request's CPU time (its worker thread's) to client_cpu.
 struct timed_curl_client {
-    ossmp::adapters::curl::client c;
+    ossmp::adapters::curl::client c{ossmp::adapters::curl::options{}};
     ossmp::exchange_result perform(const ossmp::http_request& req, ossmp::body_reader& body) {
         double t0 = thread_cpu();
         auto r = c.perform(req, body);
