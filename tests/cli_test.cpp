@@ -479,6 +479,8 @@ TEST_CASE("bad input is refused with a clear message and no request", "[cli][err
         {{"ls-parts", "oss://bucket/k"}, env, 2, "--upload-id"},
         {{"frobnicate"}, env, 2, "unknown command"},
         {{"cp", file, "oss://bucket/k", "--sign", "v3"}, env, 2, "--sign must be v1 or v4"},
+        {{"cp", file, "oss://bucket/k", "--retries", "0"}, env, 2, "--retries must be 1..100"},
+        {{"cp", file, "oss://bucket/k", "--retry-budget", "-3"}, env, 2, "--retry-budget must be a positive"},
     };
     for (auto& bc : cases) {
         std::vector<std::string> argv = {cli()};
@@ -939,5 +941,25 @@ TEST_CASE("standard input beyond 10,000 parts is never dropped silently", "[cli]
         CHECK(r.err.find("--part-size") != std::string::npos);
         CHECK(aborts.load() == 1);
         CHECK(completes.load() == 0);
+    }
+}
+
+TEST_CASE("--retries and --retry-budget bound how often a failing part is sent", "[cli][retry]") {
+    ossmp::emulator::fault_config always;
+    always.error_rate = 1;  // every UploadPart answers 500 InternalError
+    always.operations = {"UploadPart"};
+    scratch tmp;
+    auto file = tmp.write("one-part.bin", random_bytes(50 * kib, 41));
+    for (auto [flag, value, sends] : {std::tuple{"--retries", "2", 2u}, std::tuple{"--retry-budget", "3", 4u}}) {
+        local_oss emu(always);
+        std::vector<std::string> argv = {cli(), "cp", file, "oss://bucket/one-part.bin", "--no-progress", "--parallel",
+                                         "1", "--checkpoint", (tmp.dir / (std::string(flag) + ".cp")).string(), flag, value};
+        if (flag != std::string("--retries")) argv.insert(argv.end(), {"--retries", "50"});  // the budget binds
+        auto r = run_process(argv, emu.env());
+        INFO(flag << " " << value << ": " << r.err);
+        CHECK(r.status == 3);  // the service's answer ended it
+        CHECK(r.err.find("InternalError") != std::string::npos);
+        // The first send and then the retries the flag allows, no more.
+        CHECK(emu.s->stats().operations["UploadPart"].requests == sends);
     }
 }

@@ -64,9 +64,11 @@ ossmp::result<cp_args> parse(const std::vector<std::string>& argv, bool& json) {
     flag_spec spec;
     add_connection_flags(spec);
     for (auto f : {"part-size", "parallel", "checkpoint", "meta", "storage-class", "acl", "content-type", "upload-id",
-                   "max-memory"})
+                   "max-memory", "retries", "retry-budget"})
         spec[f] = true;
-    for (auto f : {"complete-all", "content-md5", "forbid-overwrite", "no-progress", "json", "restart"}) spec[f] = false;
+    for (auto f : {"complete-all", "content-md5", "forbid-overwrite", "no-progress", "json", "restart",
+                   "trust-resumed-parts"})
+        spec[f] = false;
     auto a = parse_args(argv, spec);
     if (!a) return a.error();
     json = a->has("json");
@@ -100,6 +102,17 @@ ossmp::result<cp_args> parse(const std::vector<std::string>& argv, bool& json) {
         if (!n || *n < 1 || *n > 64) return usage("--parallel must be 1..64 (got '" + *p + "')");
         cfg.max_in_flight = *n;
     }
+    if (auto p = a->value("retries")) {
+        auto n = parse_number<std::uint32_t>(*p);
+        if (!n || *n < 1 || *n > 100) return usage("--retries must be 1..100 attempts per request (got '" + *p + "')");
+        cfg.retry.max_attempts = *n;
+    }
+    if (auto p = a->value("retry-budget")) {
+        auto n = parse_number<std::uint32_t>(*p);
+        if (!n || *n < 1) return usage("--retry-budget must be a positive number of retries (got '" + *p + "')");
+        cfg.retry.retry_budget = *n;
+    }
+    cfg.verify_resumed_parts = !a->has("trust-resumed-parts");
     cfg.complete.complete_all = a->has("complete-all");
     cfg.content_md5 = a->has("content-md5");
     cfg.initiate.forbid_overwrite = a->has("forbid-overwrite");
@@ -404,6 +417,11 @@ extern const command cp_command = {
     "                        file changed, or to use another --part-size)\n"
     "  --upload-id ID        resume that upload without a checkpoint: each part OSS lists is\n"
     "                        checked by CRC-64 against the file before it is kept\n"
+    "  --trust-resumed-parts on resume, keep parts the checkpoint or OSS lists without re-reading\n"
+    "                        them (faster; a file edited in place with its mtime put back then\n"
+    "                        yields an object that is not the file)\n"
+    "  --retries N           attempts per request, 1..100 (default 5; SlowDown does not count)\n"
+    "  --retry-budget N      retries the whole upload may spend (default 100 + one per part)\n"
     "  --max-memory SIZE     cp -: refuse when --part-size x --parallel (the most standard\n"
     "                        input buffers at once) exceeds this (default: half the RAM)\n"
     "  --complete-all        complete with x-oss-complete-all instead of a part list\n"
